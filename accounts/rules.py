@@ -1,0 +1,39 @@
+"""Predicates about who someone is; the permission table per action lives in each app's rules.py."""
+
+from typing import Any
+
+import rules
+
+from accounts.choices import FirmRole, RegulatorRole
+
+
+def _has_role(role: RegulatorRole) -> Any:
+    @rules.predicate(name=f"is_{role.value}")
+    def predicate(user: Any) -> bool:
+        return bool(getattr(user, "is_authenticated", False)) and user.has_regulator_role(role)
+
+    return predicate
+
+
+is_case_officer = _has_role(RegulatorRole.CASE_OFFICER)
+is_senior_officer = _has_role(RegulatorRole.SENIOR_OFFICER)
+is_licensing_manager = _has_role(RegulatorRole.LICENSING_MANAGER)
+is_auditor = _has_role(RegulatorRole.AUDITOR)
+is_regulator = is_case_officer | is_senior_officer | is_licensing_manager | is_auditor
+
+
+def firm_role_of(user: Any, firm_id: int | None) -> str | None:
+    if firm_id is None or not getattr(user, "is_authenticated", False):
+        return None
+    role: str | None = user.firm_role(firm_id)
+    return role
+
+
+@rules.predicate
+def is_firm_admin_of(user: Any, firm_id: int | None) -> bool:
+    return firm_role_of(user, firm_id) == FirmRole.FIRM_ADMIN
+
+
+@rules.predicate
+def is_firm_member_of(user: Any, firm_id: int | None) -> bool:
+    return firm_role_of(user, firm_id) in FirmRole.values

@@ -1,0 +1,76 @@
+"""Who may do what to an application or a licence, per object. Transitions ask these by name."""
+
+from typing import Any
+
+import rules
+
+from applications.models import Firm
+
+from accounts.rules import (
+    is_case_officer,
+    is_firm_admin_of,
+    is_firm_member_of,
+    is_licensing_manager,
+    is_regulator,
+    is_senior_officer,
+)
+
+
+def _firm_id(obj: Any) -> int | None:
+    """The firm an object belongs to: the firm itself, or an application, document or licence of it."""
+    if isinstance(obj, Firm):
+        return obj.pk
+    return getattr(obj, "firm_id", None)
+
+
+@rules.predicate
+def is_firm_admin(user: Any, obj: Any) -> bool:
+    return bool(is_firm_admin_of(user, _firm_id(obj)))
+
+
+@rules.predicate
+def is_firm_member(user: Any, obj: Any) -> bool:
+    return bool(is_firm_member_of(user, _firm_id(obj)))
+
+
+@rules.predicate
+def is_assigned_officer(user: Any, application: Any) -> bool:
+    return application is not None and application.assigned_officer_id is not None and (
+        application.assigned_officer_id == user.pk
+    )
+
+
+@rules.predicate
+def made_a_recommendation(user: Any, application: Any) -> bool:
+    """Four eyes: whoever recommended on a case never decides it."""
+    return application is not None and application.recommendations.filter(made_by_id=user.pk).exists()
+
+
+is_working_officer = is_case_officer & is_assigned_officer
+is_checker = is_senior_officer & ~made_a_recommendation
+
+rules.add_perm("applications.view", is_firm_member | is_regulator)
+rules.add_perm("applications.edit_draft", is_firm_member)
+rules.add_perm("applications.create", is_firm_admin)
+rules.add_perm("applications.sign_declaration", is_firm_admin)
+rules.add_perm("applications.upload_document", is_firm_member)
+rules.add_perm("applications.answer_information_request", is_firm_member)
+
+rules.add_perm("applications.submit", is_firm_admin)
+rules.add_perm("applications.withdraw", is_firm_admin)
+rules.add_perm("applications.respond", is_firm_member)
+rules.add_perm("applications.accept", is_working_officer)
+rules.add_perm("applications.return", is_working_officer)
+rules.add_perm("applications.request_information", is_working_officer)
+rules.add_perm("applications.recommend", is_working_officer)
+rules.add_perm("applications.decide", is_checker)
+rules.add_perm("applications.send_back", is_checker)
+rules.add_perm("applications.assign", is_licensing_manager)
+rules.add_perm("applications.view_audit_trail", is_regulator)
+
+rules.add_perm("licences.view", is_firm_member | is_regulator)
+rules.add_perm("licences.suspend", is_licensing_manager | is_senior_officer)
+rules.add_perm("licences.reinstate", is_licensing_manager | is_senior_officer)
+rules.add_perm("licences.revoke", is_licensing_manager | is_senior_officer)
+rules.add_perm("licences.vary_conditions", is_licensing_manager | is_senior_officer)
+rules.add_perm("licences.surrender", is_firm_admin)

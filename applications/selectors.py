@@ -1,0 +1,126 @@
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from applications import choices
+from applications.models import Document, LicenceApplication, Person, PersonRole
+
+
+def documents_current(*, application: LicenceApplication) -> QuerySet[Document]:
+    return application.documents.filter(is_current=True).select_related("document_type", "person")
+
+
+def people_with_roles(*, firm_id: int) -> QuerySet[Person]:
+    return Person.objects.filter(firm_id=firm_id).prefetch_related(
+        Prefetch("roles", queryset=PersonRole.objects.order_by("role"))
+    )
+
+
+def application_missing_items(*, application: LicenceApplication) -> list[str]:
+    """Everything that stops this application from being submitted, in words a firm can act on."""
+    missing: list[str] = []
+    firm = application.firm
+    for field in ("legal_name_en", "registration_number", "jurisdiction", "registered_address"):
+        if not getattr(firm, field):
+            missing.append(f"Firm: {firm._meta.get_field(field).verbose_name} is empty")
+
+    people = list(people_with_roles(firm_id=firm.pk))
+    role_counts = {kind: 0 for kind in choices.PersonRoleKind}
+    for person in people:
+        for person_role in person.roles.all():
+            role_counts[choices.PersonRoleKind(person_role.role)] += 1
+    officers = role_counts[choices.PersonRoleKind.RESPONSIBLE_OFFICER]
+    if officers < choices.MIN_RESPONSIBLE_OFFICERS:
+        missing.append(f"People: at least {choices.MIN_RESPONSIBLE_OFFICERS} responsible officers needed, {officers} named")
+    if role_counts[choices.PersonRoleKind.DIRECTOR] == 0:
+        missing.append("People: at least one director needed")
+
+    for field in ("business_plan_summary", "products_and_services", "target_markets"):
+        if not getattr(application, field).strip():
+            missing.append(f"Business plan: {application._meta.get_field(field).verbose_name} is empty")
+
+    missing.extend(_document_gaps(application=application, people=people))
+
+    if application.declaration_signed_at is None:
+        missing.append("Declaration: not signed by a firm admin")
+    return missing
+
+
+def _document_gaps(*, application: LicenceApplication, people: list[Person]) -> list[str]:
+    gaps: list[str] = []
+    current = list(documents_current(application=application))
+    required = application.licence_type.required_documents.select_related("document_type")
+    for requirement in required:
+        document_type = requirement.document_type
+        owners: list[Person | None] = list(people) if document_type.per_person else [None]
+        for owner in owners:
+            filed = [
+                doc
+                for doc in current
+                if doc.document_type_id == document_type.pk and (owner is None or doc.person_id == owner.pk)
+            ]
+            whose = f" for {owner}" if owner is not None else ""
+            if not filed:
+                gaps.append(f"Document: {document_type.name}{whose} not uploaded")
+            elif any(doc.check_status == choices.DocumentCheckStatus.FAILED for doc in filed):
+                gaps.append(f"Document: {document_type.name}{whose} failed its checks; upload a new version")
+    return gaps
+
+
+def application_snapshot_data(*, application: LicenceApplication) -> dict[str, Any]:
+    """The data and document hashes as submitted, in plain JSON types."""
+    firm = application.firm
+    return {
+        "reference": application.reference,
+        "licence_type": application.licence_type.code,
+        "firm": {
+            "legal_name_en": firm.legal_name_en,
+            "legal_name_zh": firm.legal_name_zh,
+            "registration_number": firm.registration_number,
+            "jurisdiction": firm.jurisdiction,
+            "registered_address": firm.registered_address,
+            "lei": firm.lei,
+            "website": firm.website,
+        },
+        "people": [
+            {
+                "id": person.pk,
+                "full_name_en": person.full_name_en,
+                "full_name_zh": person.full_name_zh,
+                "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+                "nationality": person.nationality,
+                "identity_document_number": person.identity_document_number,
+                "roles": [
+                    {"role": role.role, "percentage": str(role.percentage) if role.percentage is not None else None}
+                    for role in person.roles.all()
+                ],
+            }
+            for person in people_with_roles(firm_id=firm.pk)
+        ],
+        "business_plan": {
+            "summary": application.business_plan_summary,
+            "products_and_services": application.products_and_services,
+            "target_markets": application.target_markets,
+        },
+        "declaration": {
+            "signatory_name": application.declaration_signatory_name,
+            "signed_by": application.declaration_signed_by_id,
+            "signed_at": application.declaration_signed_at.isoformat() if application.declaration_signed_at else None,
+        },
+        "documents": [
+            {
+                "id": doc.pk,
+                "document_type": doc.document_type.code,
+                "person_id": doc.person_id,
+                "original_name": doc.original_name,
+                "version": doc.version,
+                "size": doc.size,
+                "sha256": doc.sha256,
+            }
+            for doc in documents_current(application=application).order_by("pk")
+        ],
+    }
+
+
+def applications_for_firm(*, firm_id: int) -> QuerySet[LicenceApplication]:
+    return LicenceApplication.objects.filter(firm_id=firm_id).select_related("licence_type")

@@ -1,0 +1,129 @@
+import hashlib
+import os
+from typing import IO, Any
+
+import rules
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+
+from applications import choices
+from applications.models import Document, DocumentType, LicenceApplication, Person
+from audit.services import audit_record
+from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
+from vasp_licensing.transitions import lock
+
+# A firm may file documents while preparing, and while answering a request for information.
+UPLOAD_STATES = (choices.ApplicationStatus.DRAFT, choices.ApplicationStatus.INFORMATION_REQUESTED)
+
+
+class HashingFile(File):
+    """Computes SHA-256 and size of what storage reads, so the hash covers exactly the stored bytes."""
+
+    def __init__(self, file: IO[bytes], name: str) -> None:
+        super().__init__(file, name)
+        self._restart()
+
+    def _restart(self) -> None:
+        self.hasher = hashlib.sha256()
+        self.bytes_read = 0
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        position = self.file.seek(offset, whence)
+        if position == 0:
+            self._restart()  # storages rewind before they stream; count from the start again
+        return position
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.file.read(size)
+        self.hasher.update(chunk)
+        self.bytes_read += len(chunk)
+        return chunk
+
+
+def _validate_upload(*, document_type: DocumentType, name: str, size: int | None) -> None:
+    extension = os.path.splitext(name)[1].lower().lstrip(".")
+    if extension not in document_type.extensions:
+        allowed = ", ".join(f".{ext}" for ext in document_type.extensions)
+        raise ValidationFailed(f"{document_type.name} must be a {allowed} file; {name} is not.")
+    limit = min(document_type.max_size_bytes, settings.DOCUMENT_MAX_UPLOAD_BYTES)
+    if size is not None and size > limit:
+        raise ValidationFailed(f"{name} is {size:,} bytes; {document_type.name} may be at most {limit:,} bytes.")
+    if size == 0:
+        raise ValidationFailed(f"{name} is empty.")
+
+
+def document_upload(
+    *,
+    application: LicenceApplication,
+    actor: Any,
+    document_type: DocumentType,
+    uploaded_file: Any,
+    person: Person | None = None,
+    document_date: Any = None,
+) -> Document:
+    """Store a new version of a document. The previous current version is superseded, never overwritten.
+
+    The file is streamed to storage while its SHA-256 and size are computed.
+    """
+    name = os.path.basename(getattr(uploaded_file, "name", "") or "").strip()
+    if not name:
+        raise ValidationFailed("The file has no name.")
+    _validate_upload(document_type=document_type, name=name, size=getattr(uploaded_file, "size", None))
+    if document_type.per_person and (person is None or person.firm_id != application.firm_id):
+        raise ValidationFailed(f"{document_type.name} is filed for a person of {application.firm}; choose one.")
+    if not document_type.per_person and person is not None:
+        raise ValidationFailed(f"{document_type.name} is filed for the firm, not for a person.")
+    with transaction.atomic():
+        application = lock(application)
+        if actor is None or not rules.has_perm("applications.upload_document", actor, application):
+            raise NotPermitted(f"You may not upload documents to application {application}.")
+        if application.status not in UPLOAD_STATES:
+            raise InvalidTransition(
+                f"Documents cannot be uploaded while application {application} is {application.get_status_display().lower()}."
+            )
+        previous = (
+            Document.objects.select_for_update()
+            .filter(application=application, document_type=document_type, person=person, is_current=True)
+            .first()
+        )
+        streamed = HashingFile(uploaded_file, name)
+        document = Document(
+            application=application,
+            document_type=document_type,
+            person=person,
+            original_name=name,
+            size=0,
+            sha256="",
+            version=previous.version + 1 if previous else 1,
+            supersedes=previous,
+            document_date=document_date,
+            uploaded_by=actor,
+        )
+        document.file.save(name, streamed, save=False)
+        try:
+            # The declared size may be missing or wrong; what was streamed is what counts.
+            _validate_upload(document_type=document_type, name=name, size=streamed.bytes_read)
+        except ValidationFailed:
+            document.file.delete(save=False)
+            raise
+        document.size = streamed.bytes_read
+        document.sha256 = streamed.hasher.hexdigest()
+        if previous is not None:
+            previous.is_current = False
+            previous.save(update_fields=["is_current"])
+        document.save()
+        audit_record(
+            actor=actor,
+            action="document.upload",
+            obj=document,
+            payload={
+                "application": application.reference,
+                "document_type": document_type.code,
+                "version": document.version,
+                "size": document.size,
+                "sha256": document.sha256,
+                "supersedes": previous.pk if previous else None,
+            },
+        )
+    return document

@@ -1,0 +1,97 @@
+"""The life of a granted licence: issue, suspend, reinstate, revoke, surrender, vary conditions."""
+
+from collections.abc import Sequence
+from typing import Any
+
+import rules
+from django.db import transaction
+from django.utils import timezone
+
+from applications.models import Licence, LicenceApplication, LicenceCondition
+from applications.services.references import next_reference
+from audit.services import audit_record
+from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
+from vasp_licensing.transitions import fire, lock
+
+LIVE_STATUSES = ("active", "suspended")
+
+
+def licence_issue(*, application: LicenceApplication, actor: Any, conditions: Sequence[str]) -> Licence:
+    """Called by the approval decision, inside its transaction; the decision's audit event records it."""
+    now = timezone.now()
+    licence_type = application.licence_type
+    licence = Licence.objects.create(
+        number=next_reference(name=f"licence-{licence_type.code}", prefix=licence_type.licence_number_prefix, width=4),
+        firm_id=application.firm_id,
+        application=application,
+        licence_type=licence_type,
+        granted_at=now,
+        granted_by=actor,
+    )
+    LicenceCondition.objects.bulk_create(
+        LicenceCondition(licence=licence, text=text, imposed_at=now, imposed_by=actor) for text in conditions
+    )
+    return licence
+
+
+def _licence_transition(*, licence: Licence, actor: Any, transition: str, reasons: str) -> Licence:
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise ValidationFailed(f"Reasons are required to {transition} a licence.")
+    return fire(
+        obj=licence, transition=transition, actor=actor, action=f"licence.{transition}", reason=reasons, at=timezone.now()
+    )
+
+
+def licence_suspend(*, licence: Licence, actor: Any, reasons: str) -> Licence:
+    return _licence_transition(licence=licence, actor=actor, transition="suspend", reasons=reasons)
+
+
+def licence_reinstate(*, licence: Licence, actor: Any, reasons: str) -> Licence:
+    return _licence_transition(licence=licence, actor=actor, transition="reinstate", reasons=reasons)
+
+
+def licence_revoke(*, licence: Licence, actor: Any, reasons: str) -> Licence:
+    return _licence_transition(licence=licence, actor=actor, transition="revoke", reasons=reasons)
+
+
+def licence_surrender(*, licence: Licence, actor: Any, reasons: str) -> Licence:
+    return _licence_transition(licence=licence, actor=actor, transition="surrender", reasons=reasons)
+
+
+def licence_conditions_vary(
+    *, licence: Licence, actor: Any, reasons: str, impose: Sequence[str] = (), lift: Sequence[int] = ()
+) -> Licence:
+    """Lift some conditions and impose new ones; conditions are never edited in place."""
+    reasons = (reasons or "").strip()
+    new_texts = [text.strip() for text in impose if text and text.strip()]
+    if not reasons:
+        raise ValidationFailed("Reasons are required to vary the conditions of a licence.")
+    if not new_texts and not lift:
+        raise ValidationFailed("Name at least one condition to impose or to lift.")
+    with transaction.atomic():
+        licence = lock(licence)
+        if actor is None or not rules.has_perm("licences.vary_conditions", actor, licence):
+            raise NotPermitted("Only a licensing manager or a senior officer may vary licence conditions.")
+        if licence.status not in LIVE_STATUSES:
+            raise InvalidTransition(f"Licence {licence} is {licence.get_status_display().lower()}; its conditions are final.")
+        now = timezone.now()
+        to_lift = list(licence.conditions.select_for_update().filter(pk__in=lift, lifted_at__isnull=True))
+        unknown = set(lift) - {condition.pk for condition in to_lift}
+        if unknown:
+            raise ValidationFailed("These conditions are not in force on this licence", details=[str(pk) for pk in sorted(unknown)])
+        for condition in to_lift:
+            condition.lifted_at, condition.lifted_by = now, actor
+            condition.save(update_fields=["lifted_at", "lifted_by"])
+        LicenceCondition.objects.bulk_create(
+            LicenceCondition(licence=licence, text=text, imposed_at=now, imposed_by=actor) for text in new_texts
+        )
+        audit_record(
+            actor=actor,
+            action="licence.vary_conditions",
+            obj=licence,
+            before={"lifted": [condition.text for condition in to_lift]},
+            after={"imposed": new_texts},
+            payload={"reason": reasons},
+        )
+    return licence

@@ -1,0 +1,325 @@
+"""One service per transition of the licence application (shared/docs/domain.md, "States")."""
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import rules
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.choices import RegulatorRole
+from applications import choices
+from applications.models import ApplicationSnapshot, LicenceApplication
+from applications.selectors import application_missing_items, application_snapshot_data
+from applications.services.licences import licence_issue
+from audit.services import audit_record
+from reviews.models import Decision, InformationRequest, InformationRequestItem, Recommendation
+from vasp_licensing.errors import ConditionsNotMet, InvalidTransition, NotPermitted, ValidationFailed
+from vasp_licensing.transitions import fire, lock
+
+A = choices.ApplicationStatus
+
+
+def _required_text(value: str | None, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationFailed(f"{what} are required.")
+    return text
+
+
+def _clean_conditions(conditions: Sequence[str] | None) -> list[str]:
+    return [text.strip() for text in (conditions or []) if text and text.strip()]
+
+
+def application_submit(*, application: LicenceApplication, actor: Any) -> LicenceApplication:
+    """Draft to submitted, only when complete. Freezes the snapshot of what was submitted."""
+
+    def check(app: LicenceApplication) -> None:
+        missing = application_missing_items(application=app)
+        if missing:
+            raise ConditionsNotMet(f"Application {app} cannot be submitted yet", details=missing)
+
+    def effects(app: LicenceApplication) -> dict[str, Any]:
+        data = application_snapshot_data(application=app)
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+        snapshot = ApplicationSnapshot.objects.create(
+            application=app, data=data, sha256=hashlib.sha256(canonical.encode()).hexdigest()
+        )
+        return {"snapshot_sha256": snapshot.sha256, "documents": len(data["documents"])}
+
+    return fire(
+        obj=application,
+        transition="submit",
+        actor=actor,
+        action="application.submit",
+        check=check,
+        effects=effects,
+        at=timezone.now(),
+    )
+
+
+def application_accept(*, application: LicenceApplication, actor: Any) -> LicenceApplication:
+    """Submitted to under review. Acceptance is not approval; the pledge clock starts."""
+    return fire(
+        obj=application,
+        transition="accept",
+        actor=actor,
+        action="application.accept",
+        explain_refusal=_explain_officer_refusal,
+        at=timezone.now(),
+    )
+
+
+def application_return(*, application: LicenceApplication, actor: Any, reasons: str) -> LicenceApplication:
+    """Submitted to returned (an end): the firm may start a new application copied from it."""
+    reasons = _required_text(reasons, "Reasons for returning the application")
+    return fire(
+        obj=application,
+        transition="return_to_firm",
+        actor=actor,
+        action="application.return",
+        reason=reasons,
+        explain_refusal=_explain_officer_refusal,
+    )
+
+
+def application_request_information(
+    *, application: LicenceApplication, actor: Any, items: Sequence[str], due_date: date
+) -> LicenceApplication:
+    """Under review to information requested: the questions, with a due date. The clock pauses."""
+    questions = [question.strip() for question in items if question and question.strip()]
+    if not questions:
+        raise ValidationFailed("A request for information needs at least one question.")
+    if due_date <= timezone.localdate():
+        raise ValidationFailed("The due date of a request for information must be in the future.")
+
+    def effects(app: LicenceApplication) -> dict[str, Any]:
+        request = InformationRequest.objects.create(application=app, requested_by=actor, due_date=due_date)
+        InformationRequestItem.objects.bulk_create(
+            InformationRequestItem(request=request, position=number, question=question)
+            for number, question in enumerate(questions, start=1)
+        )
+        return {"information_request": request.pk, "items": len(questions), "due_date": due_date.isoformat()}
+
+    return fire(
+        obj=application,
+        transition="request_information",
+        actor=actor,
+        action="application.request_information",
+        explain_refusal=_explain_officer_refusal,
+        effects=effects,
+    )
+
+
+def information_item_answer(*, item: InformationRequestItem, actor: Any, answer: str) -> InformationRequestItem:
+    """The firm answers one question of an open request; answers may be revised until it responds."""
+    answer = _required_text(answer, "Answers")
+    with transaction.atomic():
+        application = lock(item.request.application)
+        if actor is None or not rules.has_perm("applications.answer_information_request", actor, application):
+            raise NotPermitted(f"You may not answer requests for information on {application}.")
+        item = InformationRequestItem.objects.select_for_update().select_related("request").get(pk=item.pk)
+        if application.status != A.INFORMATION_REQUESTED or not item.request.is_open:
+            raise InvalidTransition("This request for information is closed.")
+        before = item.answer
+        item.answer, item.answered_by, item.answered_at = answer, actor, timezone.now()
+        item.save(update_fields=["answer", "answered_by", "answered_at"])
+        audit_record(
+            actor=actor,
+            action="information_request.answer",
+            obj=item,
+            before={"answer": before} if before else None,
+            after={"answer": answer},
+            payload={"application": application.reference, "information_request": item.request_id},
+        )
+    return item
+
+
+def _open_request(app: LicenceApplication) -> InformationRequest | None:
+    return app.information_requests.filter(responded_at__isnull=True).order_by("-created_at").first()
+
+
+def application_respond(*, application: LicenceApplication, actor: Any) -> LicenceApplication:
+    """Information requested to under review, once every item of the open request is answered."""
+
+    def check(app: LicenceApplication) -> None:
+        request = _open_request(app)
+        if request is None:
+            raise ConditionsNotMet(f"Application {app} has no open request for information.")
+        unanswered = [f"Question {item.position}: {item.question[:80]}" for item in request.items.all() if not item.answer]
+        if unanswered:
+            raise ConditionsNotMet("Every question must be answered before responding", details=unanswered)
+
+    def effects(app: LicenceApplication) -> dict[str, Any]:
+        request = _open_request(app)
+        assert request is not None  # checked above, under the same lock
+        request.responded_at, request.responded_by = timezone.now(), actor
+        request.save(update_fields=["responded_at", "responded_by"])
+        return {"information_request": request.pk}
+
+    return fire(
+        obj=application, transition="respond", actor=actor, action="application.respond", check=check, effects=effects
+    )
+
+
+def _recommend(
+    *, application: LicenceApplication, actor: Any, transition: str, outcome: str, reasons: str, draft_conditions: Sequence[str] | None
+) -> LicenceApplication:
+    conditions = _clean_conditions(draft_conditions)
+
+    def effects(app: LicenceApplication) -> dict[str, Any]:
+        recommendation = Recommendation.objects.create(
+            application=app, made_by=actor, outcome=outcome, reasons=reasons, draft_conditions=conditions
+        )
+        return {"recommendation": recommendation.pk, "outcome": outcome, "draft_conditions": conditions}
+
+    return fire(
+        obj=application,
+        transition=transition,
+        actor=actor,
+        action=f"application.{transition}",
+        reason=reasons,
+        explain_refusal=_explain_officer_refusal,
+        effects=effects,
+    )
+
+
+def application_recommend(
+    *,
+    application: LicenceApplication,
+    actor: Any,
+    outcome: str,
+    reasons: str,
+    draft_conditions: Sequence[str] | None = None,
+) -> LicenceApplication:
+    """Under review to pending decision: grant, grant in principle or refuse, with reasons (the maker)."""
+    if outcome not in choices.RecommendationOutcome.values:
+        raise ValidationFailed(f"{outcome!r} is not a recommendation; choose one of {', '.join(choices.RecommendationOutcome.values)}.")
+    return _recommend(
+        application=application,
+        actor=actor,
+        transition="recommend",
+        outcome=outcome,
+        reasons=_required_text(reasons, "Reasons for the recommendation"),
+        draft_conditions=draft_conditions,
+    )
+
+
+def application_recommend_final_grant(
+    *, application: LicenceApplication, actor: Any, reasons: str, draft_conditions: Sequence[str] | None = None
+) -> LicenceApplication:
+    """Approved in principle to pending decision, when the conditions of the approval in principle are met."""
+    return _recommend(
+        application=application,
+        actor=actor,
+        transition="recommend_final_grant",
+        outcome=choices.RecommendationOutcome.GRANT,
+        reasons=_required_text(reasons, "Reasons (how the conditions of approval in principle were met)"),
+        draft_conditions=draft_conditions,
+    )
+
+
+def _pending_recommendation(app: LicenceApplication) -> Recommendation:
+    recommendation = app.recommendations.filter(decision__isnull=True).order_by("-created_at", "-pk").first()
+    if recommendation is None:
+        raise ConditionsNotMet(f"Application {app} has no recommendation waiting for a decision.")
+    return recommendation
+
+
+def application_decide(
+    *,
+    application: LicenceApplication,
+    actor: Any,
+    outcome: str,
+    reasons: str,
+    conditions: Sequence[str] | None = None,
+) -> LicenceApplication:
+    """Pending decision to approved, approved in principle or refused (the checker, never the maker).
+
+    Approval issues the licence, with `conditions` or else the recommendation's draft conditions.
+    """
+    if outcome not in choices.DecisionOutcome.values:
+        raise ValidationFailed(f"{outcome!r} is not a decision; choose one of {', '.join(choices.DecisionOutcome.values)}.")
+    reasons = _required_text(reasons, "Reasons for the decision")
+
+    def check(app: LicenceApplication) -> None:
+        _pending_recommendation(app)
+        already_in_principle = app.decisions.filter(outcome=choices.DecisionOutcome.APPROVE_IN_PRINCIPLE).exists()
+        if already_in_principle and outcome == choices.DecisionOutcome.APPROVE_IN_PRINCIPLE:
+            raise ConditionsNotMet(f"Application {app} is already approved in principle; approve or refuse it.")
+
+    def effects(app: LicenceApplication) -> dict[str, Any]:
+        recommendation = _pending_recommendation(app)
+        final_conditions = _clean_conditions(conditions) if conditions is not None else recommendation.draft_conditions
+        decision = Decision.objects.create(
+            application=app,
+            recommendation=recommendation,
+            decided_by=actor,
+            outcome=outcome,
+            reasons=reasons,
+            conditions=final_conditions,
+        )
+        payload: dict[str, Any] = {"decision": decision.pk, "outcome": outcome, "recommendation": recommendation.pk}
+        if app.status == A.APPROVED:
+            licence = licence_issue(application=app, actor=actor, conditions=final_conditions)
+            payload.update(licence=licence.number, conditions=final_conditions)
+        return payload
+
+    return fire(
+        obj=application,
+        transition="decide",
+        actor=actor,
+        action="application.decide",
+        reason=reasons,
+        check=check,
+        explain_refusal=_explain_checker_refusal,
+        effects=effects,
+        outcome=outcome,
+        at=timezone.now(),
+    )
+
+
+def application_send_back(*, application: LicenceApplication, actor: Any, comment: str) -> LicenceApplication:
+    """Pending decision back to under review, with the senior officer's comment."""
+    comment = _required_text(comment, "Comments for sending back")
+
+    def effects(app: LicenceApplication) -> dict[str, Any]:
+        recommendation = _pending_recommendation(app)
+        Decision.objects.create(
+            application=app, recommendation=recommendation, decided_by=actor, outcome="send_back", reasons=comment
+        )
+        return {"recommendation": recommendation.pk}
+
+    return fire(
+        obj=application,
+        transition="send_back",
+        actor=actor,
+        action="application.send_back",
+        reason=comment,
+        check=_pending_recommendation,
+        explain_refusal=_explain_checker_refusal,
+        effects=effects,
+    )
+
+
+def application_withdraw(*, application: LicenceApplication, actor: Any, reason: str = "") -> LicenceApplication:
+    """Any state before the final decision to withdrawn (an end), by a firm admin."""
+    return fire(
+        obj=application, transition="withdraw", actor=actor, action="application.withdraw", reason=(reason or "").strip()
+    )
+
+
+def _explain_officer_refusal(app: LicenceApplication, actor: Any) -> str | None:
+    if actor.has_regulator_role(RegulatorRole.CASE_OFFICER) and app.assigned_officer_id != actor.pk:
+        return f"Application {app} is not assigned to you; a licensing manager assigns cases."
+    return None
+
+
+def _explain_checker_refusal(app: LicenceApplication, actor: Any) -> str | None:
+    if actor.has_regulator_role(RegulatorRole.SENIOR_OFFICER) and app.recommendations.filter(made_by=actor).exists():
+        return f"Four eyes: you made a recommendation on {app}, so another senior officer must decide it."
+    return None

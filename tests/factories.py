@@ -1,0 +1,66 @@
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.choices import FirmRole, RegulatorRole
+from accounts.models import FirmMembership, User
+from applications.models import Firm, Person, PersonRole
+from applications.validators import lei_with_check_digits
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[RegulatorRole] | None, **kwargs: object) -> None:
+        if extracted:
+            for role in extracted:
+                self.groups.add(Group.objects.get_or_create(name=role.value)[0])
+        self.save()
+
+
+class FirmFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Firm
+
+    legal_name_en = factory.Sequence(lambda n: f"Harbour Digital Assets {n} Limited")
+    legal_name_zh = factory.Sequence(lambda n: f"港灣數字資產{n}有限公司")
+    registration_number = factory.Sequence(lambda n: f"{3000000 + n}")
+    jurisdiction = "HK"
+    registered_address = "Level 20, 1 Harbour Road, Wan Chai, Hong Kong"
+    lei = factory.Sequence(lambda n: lei_with_check_digits(f"5493{n:014d}"))
+    website = "https://example.test"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    firm = factory.SubFactory(FirmFactory)
+    full_name_en = factory.Faker("name")
+    nationality = "HK"
+    identity_document_number = factory.Sequence(lambda n: f"A{n:07d}")
+
+
+def person_with_roles(firm: Firm, *roles: str, percentage: str | None = None, **fields: object) -> Person:
+    person = PersonFactory(firm=firm, **fields)
+    for role in roles:
+        PersonRole.objects.create(person=person, role=role, percentage=percentage if role in _PERCENT_ROLES else None)
+    return person
+
+
+_PERCENT_ROLES = {"substantial_shareholder", "beneficial_owner"}
+
+
+def member(firm: Firm, role: FirmRole, **fields: object) -> User:
+    user = UserFactory(**fields)
+    FirmMembership.objects.create(user=user, firm=firm, role=role)
+    return user
