@@ -8,7 +8,11 @@ MB = 1024 * 1024
 DOCUMENT_TYPES: list[dict[str, object]] = [
     {"code": "certificate_of_incorporation", "name": "Certificate of incorporation", "name_zh": "公司註冊證明書"},
     {"code": "business_plan", "name": "Business plan", "name_zh": "業務計劃書"},
-    {"code": "aml_cft_policies", "name": "AML/CFT policies and procedures", "name_zh": "打擊洗錢及恐怖分子資金籌集政策"},
+    {
+        "code": "aml_cft_policies",
+        "name": "AML/CFT policies and procedures",
+        "name_zh": "打擊洗錢及恐怖分子資金籌集政策",
+    },
     {"code": "custody_arrangements", "name": "Custody arrangements", "name_zh": "保管安排"},
     {"code": "cybersecurity_assessment", "name": "Cybersecurity assessment", "name_zh": "網絡安全評估"},
     {
@@ -18,7 +22,12 @@ DOCUMENT_TYPES: list[dict[str, object]] = [
         "max_age_months": 18,
     },
     {"code": "insurance", "name": "Insurance arrangements", "name_zh": "保險安排", "max_age_months": 12},
-    {"code": "organisation_chart", "name": "Organisation chart", "name_zh": "組織架構圖", "allowed_extensions": "pdf,png,jpg"},
+    {
+        "code": "organisation_chart",
+        "name": "Organisation chart",
+        "name_zh": "組織架構圖",
+        "allowed_extensions": "pdf,png,jpg",
+    },
     {
         "code": "external_assessor_report",
         "name": "External assessor's report",

@@ -252,7 +252,10 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
     @fsm_log_by
     @fsm_log_description
     @transition(
-        field=status, source=S.INFORMATION_REQUESTED, target=S.UNDER_REVIEW, permission=_permission("applications.respond")
+        field=status,
+        source=S.INFORMATION_REQUESTED,
+        target=S.UNDER_REVIEW,
+        permission=_permission("applications.respond"),
     )
     def respond(self, *, by: Any = None, description: str = "") -> None:
         pass
@@ -400,7 +403,9 @@ class Licence(ConcurrentTransitionMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=status, source=[L.ACTIVE, L.SUSPENDED], target=L.REVOKED, permission=_permission("licences.revoke"))
+    @transition(
+        field=status, source=[L.ACTIVE, L.SUSPENDED], target=L.REVOKED, permission=_permission("licences.revoke")
+    )
     def revoke(self, *, at: Any, by: Any = None, description: str = "") -> None:
         self.status_changed_at, self.status_reason = at, description
 

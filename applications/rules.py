@@ -4,8 +4,6 @@ from typing import Any
 
 import rules
 
-from applications.models import Firm
-
 from accounts.rules import (
     is_case_officer,
     is_firm_admin_of,
@@ -14,6 +12,7 @@ from accounts.rules import (
     is_regulator,
     is_senior_officer,
 )
+from applications.models import Firm
 
 
 def _firm_id(obj: Any) -> int | None:
@@ -35,8 +34,10 @@ def is_firm_member(user: Any, obj: Any) -> bool:
 
 @rules.predicate
 def is_assigned_officer(user: Any, application: Any) -> bool:
-    return application is not None and application.assigned_officer_id is not None and (
-        application.assigned_officer_id == user.pk
+    return (
+        application is not None
+        and application.assigned_officer_id is not None
+        and (application.assigned_officer_id == user.pk)
     )
 
 

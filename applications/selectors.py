@@ -25,13 +25,15 @@ def application_missing_items(*, application: LicenceApplication) -> list[str]:
             missing.append(f"Firm: {firm._meta.get_field(field).verbose_name} is empty")
 
     people = list(people_with_roles(firm_id=firm.pk))
-    role_counts = {kind: 0 for kind in choices.PersonRoleKind}
+    role_counts = dict.fromkeys(choices.PersonRoleKind, 0)
     for person in people:
         for person_role in person.roles.all():
             role_counts[choices.PersonRoleKind(person_role.role)] += 1
     officers = role_counts[choices.PersonRoleKind.RESPONSIBLE_OFFICER]
     if officers < choices.MIN_RESPONSIBLE_OFFICERS:
-        missing.append(f"People: at least {choices.MIN_RESPONSIBLE_OFFICERS} responsible officers needed, {officers} named")
+        missing.append(
+            f"People: at least {choices.MIN_RESPONSIBLE_OFFICERS} responsible officers needed, {officers} named"
+        )
     if role_counts[choices.PersonRoleKind.DIRECTOR] == 0:
         missing.append("People: at least one director needed")
 

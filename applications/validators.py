@@ -17,7 +17,7 @@ def lei_is_valid(value: str) -> bool:
 def validate_lei(value: str) -> None:
     if value and not lei_is_valid(value):
         raise ValidationError(
-            "%(value)s is not a valid LEI: it must be 20 letters and digits ending in two valid check digits (ISO 17442).",
+            "%(value)s is not a valid LEI: 20 letters and digits ending in two valid check digits (ISO 17442).",
             code="invalid_lei",
             params={"value": value},
         )

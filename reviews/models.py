@@ -69,7 +69,9 @@ class Recommendation(models.Model):
 class Decision(models.Model):
     """The senior officer's decision on a recommendation (the checker), or their sending it back."""
 
-    application = models.ForeignKey("applications.LicenceApplication", on_delete=models.PROTECT, related_name="decisions")
+    application = models.ForeignKey(
+        "applications.LicenceApplication", on_delete=models.PROTECT, related_name="decisions"
+    )
     recommendation = models.OneToOneField(Recommendation, on_delete=models.PROTECT, related_name="decision")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(

@@ -105,9 +105,9 @@ def advance(case: Case, target: str) -> Case:
         services.application_withdraw(application=app, actor=case.firm_admin, reason="Changed plans")
         return case
     services.application_submit(application=app, actor=case.firm_admin)
+    services.application_assign(application=app, actor=staff.licensing_manager, officer=staff.assigned_officer)
     if target == S.SUBMITTED:
         return case
-    services.application_assign(application=app, actor=staff.licensing_manager, officer=staff.assigned_officer)
     if target == S.RETURNED:
         services.application_return(application=app, actor=staff.assigned_officer, reasons="Incomplete AML policies")
         return case

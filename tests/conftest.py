@@ -33,9 +33,20 @@ def case_in(staff):
 
 
 def pytest_sessionstart(session):
-    """CI's service pass sets REQUIRE_SERVICES=1: then a missing PostgreSQL is an error, never a skip."""
-    if os.environ.get("REQUIRE_SERVICES") == "1" and not _on_postgres():
+    """CI's service pass sets REQUIRE_SERVICES=1: then a missing PostgreSQL or Redis is an error, never a skip."""
+    if os.environ.get("REQUIRE_SERVICES") != "1":
+        return
+    if not _on_postgres():
         raise pytest.UsageError("REQUIRE_SERVICES=1 but DATABASE_URL does not point at PostgreSQL.")
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker.startswith("redis://"):
+        raise pytest.UsageError("REQUIRE_SERVICES=1 but CELERY_BROKER_URL does not point at Redis.")
+    import redis
+
+    try:
+        redis.Redis.from_url(broker, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        raise pytest.UsageError(f"REQUIRE_SERVICES=1 but Redis at {broker} does not answer: {error}") from error
 
 
 def _on_postgres() -> bool:
@@ -46,7 +57,12 @@ def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests run in the PostgreSQL pass; on the embedded SQLite pass they are skipped."""
     if _on_postgres():
         return
-    skip = pytest.mark.skip(reason="needs PostgreSQL: runs in the DATABASE_URL=postgres://... pass of make test")
+    skip = pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass, make test-services")
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def postgres_only():
+    assert connection.vendor == "postgresql", "this test needs PostgreSQL"

@@ -68,7 +68,9 @@ def fire(
             method(by=actor, description=reason, **transition_kwargs)
             locked.save()
         except ConcurrentTransition as exc:
-            raise ConcurrentChange(f"{label} was changed by someone else at the same time; reload and try again.") from exc
+            raise ConcurrentChange(
+                f"{label} was changed by someone else at the same time; reload and try again."
+            ) from exc
         payload = effects(locked) if effects is not None else None
         audit_record(
             actor=actor,

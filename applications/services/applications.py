@@ -67,7 +67,9 @@ def application_create(
 def application_copy(*, source: LicenceApplication, actor: Any) -> LicenceApplication:
     """A new draft from a returned application: its business plan and current documents carry over."""
     if source.status != choices.ApplicationStatus.RETURNED:
-        raise InvalidTransition(f"Only a returned application can be copied; {source} is {source.get_status_display().lower()}.")
+        raise InvalidTransition(
+            f"Only a returned application can be copied; {source} is {source.get_status_display().lower()}."
+        )
     with transaction.atomic():
         copy = application_create(
             firm=source.firm,
@@ -133,9 +135,7 @@ def application_sign_declaration(
         raise ValidationFailed("The declaration needs the full name of the person signing it.")
     with transaction.atomic():
         application = lock(application)
-        _require(
-            "applications.sign_declaration", actor, application, "Only a firm admin may sign the declaration."
-        )
+        _require("applications.sign_declaration", actor, application, "Only a firm admin may sign the declaration.")
         _require_draft(application, "sign the declaration of")
         application.declaration_signed_by = actor
         application.declaration_signatory_name = signatory_name

@@ -79,9 +79,8 @@ def document_upload(
         if actor is None or not rules.has_perm("applications.upload_document", actor, application):
             raise NotPermitted(f"You may not upload documents to application {application}.")
         if application.status not in UPLOAD_STATES:
-            raise InvalidTransition(
-                f"Documents cannot be uploaded while application {application} is {application.get_status_display().lower()}."
-            )
+            state = application.get_status_display().lower()
+            raise InvalidTransition(f"Documents cannot be uploaded while application {application} is {state}.")
         previous = (
             Document.objects.select_for_update()
             .filter(application=application, document_type=document_type, person=person, is_current=True)

@@ -39,7 +39,12 @@ def _licence_transition(*, licence: Licence, actor: Any, transition: str, reason
     if not reasons:
         raise ValidationFailed(f"Reasons are required to {transition} a licence.")
     return fire(
-        obj=licence, transition=transition, actor=actor, action=f"licence.{transition}", reason=reasons, at=timezone.now()
+        obj=licence,
+        transition=transition,
+        actor=actor,
+        action=f"licence.{transition}",
+        reason=reasons,
+        at=timezone.now(),
     )
 
 
@@ -74,12 +79,16 @@ def licence_conditions_vary(
         if actor is None or not rules.has_perm("licences.vary_conditions", actor, licence):
             raise NotPermitted("Only a licensing manager or a senior officer may vary licence conditions.")
         if licence.status not in LIVE_STATUSES:
-            raise InvalidTransition(f"Licence {licence} is {licence.get_status_display().lower()}; its conditions are final.")
+            raise InvalidTransition(
+                f"Licence {licence} is {licence.get_status_display().lower()}; its conditions are final."
+            )
         now = timezone.now()
         to_lift = list(licence.conditions.select_for_update().filter(pk__in=lift, lifted_at__isnull=True))
         unknown = set(lift) - {condition.pk for condition in to_lift}
         if unknown:
-            raise ValidationFailed("These conditions are not in force on this licence", details=[str(pk) for pk in sorted(unknown)])
+            raise ValidationFailed(
+                "These conditions are not in force on this licence", details=[str(pk) for pk in sorted(unknown)]
+            )
         for condition in to_lift:
             condition.lifted_at, condition.lifted_by = now, actor
             condition.save(update_fields=["lifted_at", "lifted_by"])

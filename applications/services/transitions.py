@@ -150,7 +150,9 @@ def application_respond(*, application: LicenceApplication, actor: Any) -> Licen
         request = _open_request(app)
         if request is None:
             raise ConditionsNotMet(f"Application {app} has no open request for information.")
-        unanswered = [f"Question {item.position}: {item.question[:80]}" for item in request.items.all() if not item.answer]
+        unanswered = [
+            f"Question {item.position}: {item.question[:80]}" for item in request.items.all() if not item.answer
+        ]
         if unanswered:
             raise ConditionsNotMet("Every question must be answered before responding", details=unanswered)
 
@@ -167,7 +169,13 @@ def application_respond(*, application: LicenceApplication, actor: Any) -> Licen
 
 
 def _recommend(
-    *, application: LicenceApplication, actor: Any, transition: str, outcome: str, reasons: str, draft_conditions: Sequence[str] | None
+    *,
+    application: LicenceApplication,
+    actor: Any,
+    transition: str,
+    outcome: str,
+    reasons: str,
+    draft_conditions: Sequence[str] | None,
 ) -> LicenceApplication:
     conditions = _clean_conditions(draft_conditions)
 
@@ -198,7 +206,9 @@ def application_recommend(
 ) -> LicenceApplication:
     """Under review to pending decision: grant, grant in principle or refuse, with reasons (the maker)."""
     if outcome not in choices.RecommendationOutcome.values:
-        raise ValidationFailed(f"{outcome!r} is not a recommendation; choose one of {', '.join(choices.RecommendationOutcome.values)}.")
+        raise ValidationFailed(
+            f"{outcome!r} is not a recommendation; choose one of {', '.join(choices.RecommendationOutcome.values)}."
+        )
     return _recommend(
         application=application,
         actor=actor,
@@ -243,7 +253,9 @@ def application_decide(
     Approval issues the licence, with `conditions` or else the recommendation's draft conditions.
     """
     if outcome not in choices.DecisionOutcome.values:
-        raise ValidationFailed(f"{outcome!r} is not a decision; choose one of {', '.join(choices.DecisionOutcome.values)}.")
+        raise ValidationFailed(
+            f"{outcome!r} is not a decision; choose one of {', '.join(choices.DecisionOutcome.values)}."
+        )
     reasons = _required_text(reasons, "Reasons for the decision")
 
     def check(app: LicenceApplication) -> None:
@@ -309,7 +321,11 @@ def application_send_back(*, application: LicenceApplication, actor: Any, commen
 def application_withdraw(*, application: LicenceApplication, actor: Any, reason: str = "") -> LicenceApplication:
     """Any state before the final decision to withdrawn (an end), by a firm admin."""
     return fire(
-        obj=application, transition="withdraw", actor=actor, action="application.withdraw", reason=(reason or "").strip()
+        obj=application,
+        transition="withdraw",
+        actor=actor,
+        action="application.withdraw",
+        reason=(reason or "").strip(),
     )
 
 

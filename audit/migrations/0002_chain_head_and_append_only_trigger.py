@@ -25,12 +25,12 @@ def create_head(apps, schema_editor):
 def add_trigger(apps, schema_editor):
     # Row triggers only: TRUNCATE (a test-database flush) is not a row change and stays possible.
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(TRIGGER_SQL)
+        schema_editor.execute(TRIGGER_SQL, params=None)
 
 
 def drop_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TRIGGER_SQL)
+        schema_editor.execute(DROP_TRIGGER_SQL, params=None)
 
 
 class Migration(migrations.Migration):

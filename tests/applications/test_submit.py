@@ -75,7 +75,10 @@ def test_new_upload_supersedes_the_current_version_and_keeps_it(draft_case):
     first = Document.objects.get(application=app, document_type=plan, is_current=True)
 
     second = services.document_upload(
-        application=app, actor=draft_case.preparer, document_type=plan, uploaded_file=pdf_upload("plan-v2.pdf", b"%PDF-1.4 v2")
+        application=app,
+        actor=draft_case.preparer,
+        document_type=plan,
+        uploaded_file=pdf_upload("plan-v2.pdf", b"%PDF-1.4 v2"),
     )
 
     first.refresh_from_db()
