@@ -149,8 +149,9 @@ class PersonRole(models.Model):
             models.UniqueConstraint(fields=["person", "role"], name="person_role_once"),
             models.CheckConstraint(
                 condition=(
-                    Q(role="substantial_shareholder", percentage__gte=10, percentage__lte=100)
-                    | Q(role="beneficial_owner", percentage__gt=0, percentage__lte=100)
+                    # isnull=False: SQL lets a CHECK pass when it evaluates to NULL.
+                    Q(role="substantial_shareholder", percentage__isnull=False, percentage__gte=10, percentage__lte=100)
+                    | Q(role="beneficial_owner", percentage__isnull=False, percentage__gt=0, percentage__lte=100)
                     | (~Q(role__in=["substantial_shareholder", "beneficial_owner"]) & Q(percentage__isnull=True))
                 ),
                 name="person_role_percentage_fits_role",

@@ -66,6 +66,7 @@ def application_create(
 
 def application_copy(*, source: LicenceApplication, actor: Any) -> LicenceApplication:
     """A new draft from a returned application: its business plan and current documents carry over."""
+    source = LicenceApplication.objects.get(pk=source.pk)
     if source.status != choices.ApplicationStatus.RETURNED:
         raise InvalidTransition(
             f"Only a returned application can be copied; {source} is {source.get_status_display().lower()}."
