@@ -1,9 +1,10 @@
 from typing import Any
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 
 from applications import choices
-from applications.models import Document, LicenceApplication, Person, PersonRole
+from applications.models import Document, Firm, LicenceApplication, Person, PersonRole
 
 
 def documents_current(*, application: LicenceApplication) -> QuerySet[Document]:
@@ -16,13 +17,18 @@ def people_with_roles(*, firm_id: int) -> QuerySet[Person]:
     )
 
 
+def _field_label(model: type[models.Model], field_name: str) -> str:
+    field = model._meta.get_field(field_name)
+    return str(getattr(field, "verbose_name", field_name))
+
+
 def application_missing_items(*, application: LicenceApplication) -> list[str]:
     """Everything that stops this application from being submitted, in words a firm can act on."""
     missing: list[str] = []
     firm = application.firm
     for field in ("legal_name_en", "registration_number", "jurisdiction", "registered_address"):
         if not getattr(firm, field):
-            missing.append(f"Firm: {firm._meta.get_field(field).verbose_name} is empty")
+            missing.append(f"Firm: {_field_label(Firm, field)} is empty")
 
     people = list(people_with_roles(firm_id=firm.pk))
     role_counts = dict.fromkeys(choices.PersonRoleKind, 0)
@@ -39,7 +45,7 @@ def application_missing_items(*, application: LicenceApplication) -> list[str]:
 
     for field in ("business_plan_summary", "products_and_services", "target_markets"):
         if not getattr(application, field).strip():
-            missing.append(f"Business plan: {application._meta.get_field(field).verbose_name} is empty")
+            missing.append(f"Business plan: {_field_label(LicenceApplication, field)} is empty")
 
     missing.extend(_document_gaps(application=application, people=people))
 

@@ -22,6 +22,7 @@ class HashingFile(File):
 
     def __init__(self, file: IO[bytes], name: str) -> None:
         super().__init__(file, name)
+        self.source = file
         self._restart()
 
     def _restart(self) -> None:
@@ -29,13 +30,13 @@ class HashingFile(File):
         self.bytes_read = 0
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        position = self.file.seek(offset, whence)
+        position = self.source.seek(offset, whence)
         if position == 0:
             self._restart()  # storages rewind before they stream; count from the start again
         return position
 
     def read(self, size: int = -1) -> bytes:
-        chunk = self.file.read(size)
+        chunk = self.source.read(size)
         self.hasher.update(chunk)
         self.bytes_read += len(chunk)
         return chunk

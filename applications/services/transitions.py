@@ -240,6 +240,10 @@ def _pending_recommendation(app: LicenceApplication) -> Recommendation:
     return recommendation
 
 
+def _require_pending_recommendation(app: LicenceApplication) -> None:
+    _pending_recommendation(app)
+
+
 def application_decide(
     *,
     application: LicenceApplication,
@@ -259,7 +263,7 @@ def application_decide(
     reasons = _required_text(reasons, "Reasons for the decision")
 
     def check(app: LicenceApplication) -> None:
-        _pending_recommendation(app)
+        _require_pending_recommendation(app)
         already_in_principle = app.decisions.filter(outcome=choices.DecisionOutcome.APPROVE_IN_PRINCIPLE).exists()
         if already_in_principle and outcome == choices.DecisionOutcome.APPROVE_IN_PRINCIPLE:
             raise ConditionsNotMet(f"Application {app} is already approved in principle; approve or refuse it.")
@@ -312,7 +316,7 @@ def application_send_back(*, application: LicenceApplication, actor: Any, commen
         actor=actor,
         action="application.send_back",
         reason=comment,
-        check=_pending_recommendation,
+        check=_require_pending_recommendation,
         explain_refusal=_explain_checker_refusal,
         effects=effects,
     )
