@@ -12,7 +12,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# .env is docker compose's file too; reading it is opt-in so production values never leak into `make run`.
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-development-key-change-me-0123456789")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -143,6 +145,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TIMEZONE = TIME_ZONE
+# Redis redelivers a task not acknowledged within the visibility timeout; it must exceed the longest
+# countdown (webhook retries run for 24 hours), or delayed tasks would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=26 * 3600)}
 
 # The pledge of the regulator: 15 weeks from acceptance, the clock paused while waiting on the firm.
 LICENSING_PLEDGE_DAYS = env.int("LICENSING_PLEDGE_DAYS", default=105)
