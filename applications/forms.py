@@ -1,0 +1,145 @@
+"""Forms of the admin's workflow pages. They only collect input; the services judge it."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from accounts.choices import RegulatorRole
+from accounts.models import User
+from applications.choices import DecisionOutcome, RecommendationOutcome
+from applications.models import Licence, LicenceCondition
+
+Choices = Sequence[tuple[str, str]]
+
+
+def active_case_officers() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, groups__name=RegulatorRole.CASE_OFFICER).order_by("email")
+
+
+class LinesField(forms.CharField):
+    """A textarea read as one entry per line; blank lines are dropped."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 80})
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+
+class WorkflowForm(forms.Form):
+    """The choice of action, plus what the chosen service needs.
+
+    Only what this user may do now is offered, yet any known action is accepted: on a stale page,
+    or where a rule refuses (four eyes), the service explains why, not "not a valid choice".
+    """
+
+    action = forms.ChoiceField(widget=forms.RadioSelect, label="Action")
+    inputs: dict[str, tuple[str, ...]] = {}  # action -> the fields its service reads
+
+    def __init__(self, *args: Any, actions: Choices, offered: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["action"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = list(actions)
+        field.widget.choices = list(offered)
+        # The page shows only the inputs of what is offered (and of what was posted, for its errors);
+        # the others stay in the form, empty.
+        names = [name for name, _ in offered] + ([str(self.data.get("action"))] if self.is_bound else [])
+        self.shown = {"action"}.union(*(self.inputs.get(name, ()) for name in names))
+
+
+def _outcome_choices(choices: Choices) -> list[tuple[str, str]]:
+    return [("", "---------"), *choices]
+
+
+class ApplicationTransitionForm(WorkflowForm):
+    inputs = {
+        "return_to_firm": ("reasons",),
+        "request_information": ("items", "due_date"),
+        "recommend": ("recommendation_outcome", "reasons", "conditions"),
+        "recommend_final_grant": ("reasons", "conditions"),
+        "decide": ("decision_outcome", "reasons", "conditions"),
+        "send_back": ("reasons",),
+        "withdraw": ("reasons",),
+    }
+    reasons = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        label="Reasons or comment",
+        help_text="Required to return, recommend, decide or send back; optional to withdraw.",
+    )
+    recommendation_outcome = forms.ChoiceField(
+        required=False, choices=_outcome_choices(RecommendationOutcome.choices), label="Recommendation"
+    )
+    decision_outcome = forms.ChoiceField(
+        required=False, choices=_outcome_choices(DecisionOutcome.choices), label="Decision"
+    )
+    conditions = LinesField(
+        required=False,
+        label="Conditions",
+        help_text="One per line. Recommending: the draft conditions. Deciding: the conditions of the licence "
+        "(prefilled with the recommendation's draft conditions).",
+    )
+    items = LinesField(required=False, label="Questions", help_text="Request for information: one question per line.")
+    due_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Request for information: when the answers are due.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        action = data.get("action")
+        # Inputs the service cannot do without; the rules about them stay in the service.
+        if action == "recommend" and not data.get("recommendation_outcome"):
+            self.add_error("recommendation_outcome", "Choose the recommendation.")
+        if action == "decide" and not data.get("decision_outcome"):
+            self.add_error("decision_outcome", "Choose the decision.")
+        if action == "request_information" and data.get("due_date") is None:
+            self.add_error("due_date", "A request for information needs a due date.")
+        return data
+
+
+class LicenceActionForm(WorkflowForm):
+    inputs = {
+        "suspend": ("reasons",),
+        "reinstate": ("reasons",),
+        "revoke": ("reasons",),
+        "surrender": ("reasons",),
+        "vary_conditions": ("reasons", "impose", "lift"),
+    }
+    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), required=False, label="Reasons")
+    impose = LinesField(required=False, label="Conditions to impose", help_text="Varying conditions: one per line.")
+    lift = forms.ModelMultipleChoiceField(
+        queryset=LicenceCondition.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Conditions to lift",
+    )
+
+    def __init__(self, *args: Any, licence: Licence, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lift = self.fields["lift"]
+        assert isinstance(lift, forms.ModelMultipleChoiceField)
+        lift.queryset = licence.conditions.filter(lifted_at__isnull=True)
+
+
+class AssignForm(forms.Form):
+    officer = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Nobody (take the case back)",
+        label="Case officer",
+        help_text="Active case officers only.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        officer = self.fields["officer"]
+        assert isinstance(officer, forms.ModelChoiceField)
+        officer.queryset = active_case_officers()
