@@ -4,18 +4,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 
-from accounts.choices import RegulatorRole
 from accounts.models import User
+from accounts.selectors import active_case_officers
 from applications.choices import DecisionOutcome, RecommendationOutcome
 from applications.models import Licence, LicenceCondition
 
 Choices = Sequence[tuple[str, str]]
-
-
-def active_case_officers() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, groups__name=RegulatorRole.CASE_OFFICER).order_by("email")
 
 
 class LinesField(forms.CharField):

@@ -60,7 +60,10 @@ class LicenceType(models.Model):
     name = models.CharField(max_length=200)
     regime = models.CharField(max_length=20, choices=choices.Regime.choices)
     description = models.TextField(blank=True)
-    licence_number_prefix = models.CharField(max_length=10, help_text="e.g. VATP: licences are VATP-2026-0001")
+    # Unique: the licence number series is named after it, so two types can never issue the same number.
+    licence_number_prefix = models.CharField(
+        max_length=10, unique=True, help_text="e.g. VATP: licences are VATP-2026-0001"
+    )
     is_active = models.BooleanField(default=True, help_text="Inactive types take no new applications.")
     required_document_types = models.ManyToManyField(
         DocumentType, through="RequiredDocument", related_name="required_for", blank=True

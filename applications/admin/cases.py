@@ -15,10 +15,11 @@ from django.urls import URLPattern, path, reverse
 from django.utils.safestring import SafeString
 from django_fsm_log.admin import StateLogInline
 
+from accounts.selectors import active_case_officers
 from applications import services
 from applications.admin.workflow import WorkflowAdmin, open_transitions
 from applications.choices import ApplicationStatus, DecisionOutcome
-from applications.forms import ApplicationTransitionForm, AssignForm, active_case_officers
+from applications.forms import ApplicationTransitionForm, AssignForm
 from applications.models import ApplicationSnapshot, Document, LicenceApplication
 from audit.admin import ReadOnlyAdminMixin, ReadOnlyInline, pretty_json
 from reviews.admin import DecisionInline, InformationRequestInline, RecommendationInline

@@ -16,12 +16,16 @@ from vasp_licensing.transitions import fire, lock
 LIVE_STATUSES = ("active", "suspended")
 
 
+def next_licence_number(*, prefix: str) -> str:
+    return next_reference(name=f"licence-{prefix}", prefix=prefix, width=4)
+
+
 def licence_issue(*, application: LicenceApplication, actor: Any, conditions: Sequence[str]) -> Licence:
     """Called by the approval decision, inside its transaction; the decision's audit event records it."""
     now = timezone.now()
     licence_type = application.licence_type
     licence = Licence.objects.create(
-        number=next_reference(name=f"licence-{licence_type.code}", prefix=licence_type.licence_number_prefix, width=4),
+        number=next_licence_number(prefix=licence_type.licence_number_prefix),
         firm_id=application.firm_id,
         application=application,
         licence_type=licence_type,
