@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from accounts.choices import FirmRole, RegulatorRole
 
@@ -68,7 +69,7 @@ class FirmMembership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="firm_memberships")
     firm = models.ForeignKey("applications.Firm", on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=FirmRole.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "firm"], name="one_membership_per_user_and_firm")]

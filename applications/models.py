@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
@@ -99,7 +100,7 @@ class Firm(models.Model):
     registered_address = models.TextField()
     lei = models.CharField("LEI", max_length=20, blank=True, validators=[validate_lei])
     website = models.URLField(blank=True, validators=[URLValidator(schemes=["https", "http"])])
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -125,7 +126,7 @@ class Person(models.Model):
     nationality = models.CharField(max_length=2, blank=True, validators=[validate_country_code])
     identity_document_number = models.CharField(max_length=50, blank=True)
     email = models.EmailField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["full_name_en"]
@@ -203,7 +204,7 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
     )
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="copies")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True, help_text="The pledge clock starts here.")
@@ -323,7 +324,7 @@ class ApplicationSnapshot(models.Model):
     """What the firm submitted, frozen: the data and the hash of every document as filed."""
 
     application = models.OneToOneField(LicenceApplication, on_delete=models.PROTECT, related_name="snapshot")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     data = models.JSONField()
     sha256 = models.CharField(max_length=64, help_text="SHA-256 of the canonical JSON of data.")
 
@@ -364,7 +365,7 @@ class Document(models.Model):
     )
     document_date = models.DateField(null=True, blank=True, help_text="The date the document bears, where it has one.")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["document_type__name", "-version"]

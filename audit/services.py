@@ -1,5 +1,6 @@
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -46,6 +47,63 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event to append, for audit_record_many. occurred_at and request_id default to now and the request."""
+
+    actor: Any
+    action: str
+    obj: models.Model | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    payload: dict[str, Any] | None = None
+    occurred_at: datetime | None = None
+    request_id: str | None = None
+
+
+def _chained_event(entry: AuditEntry, *, sequence: int, previous_hash: str) -> AuditEvent:
+    obj, actor = entry.obj, entry.actor
+    event = AuditEvent(
+        sequence=sequence,
+        occurred_at=entry.occurred_at or timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=_actor_label(actor),
+        action=entry.action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_label=str(obj)[:255] if obj is not None else "",
+        before=_json_safe(entry.before),
+        after=_json_safe(entry.after),
+        payload=_json_safe(entry.payload or {}),
+        request_id=request_id_var.get() if entry.request_id is None else entry.request_id,
+        previous_hash=previous_hash,
+    )
+    event.hash = event_hash(event)
+    return event
+
+
+def audit_record_many(entries: Iterable[AuditEntry], *, batch_size: int = 1000) -> list[AuditEvent]:
+    """Append events in the given order, inside the caller's transaction (the chain head stays locked).
+
+    Events are ordered by sequence, the order of writing; occurred_at may say otherwise for imported history.
+    """
+    with transaction.atomic():
+        # get_or_create: a flushed test database has no head row yet.
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=HEAD_PK)
+        events: list[AuditEvent] = []
+        sequence, previous_hash = head.sequence, head.hash or GENESIS_HASH
+        for entry in entries:
+            sequence += 1
+            event = _chained_event(entry, sequence=sequence, previous_hash=previous_hash)
+            previous_hash = event.hash
+            events.append(event)
+        if events:
+            AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+            head.sequence, head.hash = events[-1].sequence, events[-1].hash
+            head.save(update_fields=["sequence", "hash"])
+    return events
+
+
 def audit_record(
     *,
     actor: Any,
@@ -60,28 +118,8 @@ def audit_record(
     The chain head row is locked until the caller commits, so events are strictly ordered and
     an event exists exactly when the change it describes was committed.
     """
-    with transaction.atomic():
-        # get_or_create: a flushed test database has no head row yet.
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=HEAD_PK)
-        event = AuditEvent(
-            sequence=head.sequence + 1,
-            occurred_at=timezone.now(),
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_label=_actor_label(actor),
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            object_label=str(obj)[:255] if obj is not None else "",
-            before=_json_safe(before),
-            after=_json_safe(after),
-            payload=_json_safe(payload or {}),
-            request_id=request_id_var.get(),
-            previous_hash=head.hash or GENESIS_HASH,
-        )
-        event.hash = event_hash(event)
-        event.save()
-        head.sequence, head.hash = event.sequence, event.hash
-        head.save(update_fields=["sequence", "hash"])
+    entry = AuditEntry(actor=actor, action=action, obj=obj, before=before, after=after, payload=payload)
+    [event] = audit_record_many([entry])
     return event
 
 

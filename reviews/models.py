@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from applications.choices import DecisionOutcome, RecommendationOutcome
 
@@ -11,7 +12,7 @@ class InformationRequest(models.Model):
         "applications.LicenceApplication", on_delete=models.PROTECT, related_name="information_requests"
     )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     due_date = models.DateField()
     responded_at = models.DateTimeField(null=True, blank=True)
     responded_by = models.ForeignKey(
@@ -57,7 +58,7 @@ class Recommendation(models.Model):
     outcome = models.CharField(max_length=30, choices=RecommendationOutcome.choices)
     reasons = models.TextField()
     draft_conditions = models.JSONField(default=list, blank=True, help_text="A list of condition texts.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -79,7 +80,7 @@ class Decision(models.Model):
     )
     reasons = models.TextField()
     conditions = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
