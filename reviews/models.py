@@ -18,6 +18,7 @@ class InformationRequest(models.Model):
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    escalated_at = models.DateTimeField(null=True, blank=True, help_text="When it was escalated as overdue (once).")
 
     class Meta:
         ordering = ["-created_at"]

@@ -66,3 +66,41 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def postgres_only():
     assert connection.vendor == "postgresql", "this test needs PostgreSQL"
+
+
+@pytest.fixture
+def live_worker(transactional_db, worker_id, settings):
+    """A real Celery worker thread on the configured broker (Redis in CI), or the in-memory broker.
+
+    Each xdist worker gets its own queue, so parallel test processes never take each other's tasks.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from vasp_licensing.celery import app
+
+    previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
+    queue = f"vasp-test-{worker_id}-{os.getpid()}"
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=os.environ.get("CELERY_BROKER_URL") or "memory://",
+        task_default_queue=queue,
+    )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    try:
+        with start_worker(app, pool="solo", queues=[queue], perform_ping_check=False, shutdown_timeout=20):
+            yield app
+    finally:
+        app.conf.update(previous)
+
+
+def wait_for(condition, *, timeout: float = 20.0, interval: float = 0.1):
+    """Polls until condition() is truthy; the worker runs in another thread."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")

@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django_fsm import ConcurrentTransition
 
 from audit.services import audit_record
+from notifications.services import notify_on_commit
 from vasp_licensing.errors import ConcurrentChange, ConditionsNotMet, InvalidTransition, NotPermitted
 
 M = TypeVar("M", bound=models.Model)
@@ -72,7 +73,7 @@ def fire(
                 f"{label} was changed by someone else at the same time; reload and try again."
             ) from exc
         payload = effects(locked) if effects is not None else None
-        audit_record(
+        event = audit_record(
             actor=actor,
             action=action,
             obj=locked,
@@ -80,4 +81,5 @@ def fire(
             after={meta.field.name: meta.field.get_state(locked)},
             payload={"reason": reason, **(payload or {})} if reason or payload else None,
         )
+        notify_on_commit(event)
     return locked

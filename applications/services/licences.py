@@ -10,6 +10,7 @@ from django.utils import timezone
 from applications.models import Licence, LicenceApplication, LicenceCondition
 from applications.services.references import next_reference
 from audit.services import audit_record
+from notifications.services import notify_on_commit
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
 from vasp_licensing.transitions import fire, lock
 
@@ -99,7 +100,7 @@ def licence_conditions_vary(
         LicenceCondition.objects.bulk_create(
             LicenceCondition(licence=licence, text=text, imposed_at=now, imposed_by=actor) for text in new_texts
         )
-        audit_record(
+        event = audit_record(
             actor=actor,
             action="licence.vary_conditions",
             obj=licence,
@@ -107,4 +108,5 @@ def licence_conditions_vary(
             after={"imposed": new_texts},
             payload={"reason": reasons},
         )
+        notify_on_commit(event)
     return licence

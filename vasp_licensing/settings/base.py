@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "banking",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,29 @@ CELERY_TIMEZONE = TIME_ZONE
 # Redis redelivers a task not acknowledged within the visibility timeout; it must exceed the longest
 # countdown (webhook retries run for 24 hours), or delayed tasks would run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=26 * 3600)}
+
+# Deadlines run by beat. The schedule is static, in code, so every deployment runs the same jobs.
+CELERY_BEAT_SCHEDULE = {
+    "escalate-overdue-information-requests": {
+        "task": "reviews.tasks.deadlines_escalate_overdue_requests",
+        "schedule": 15 * 60,
+    },
+    "warn-pledge-dates": {"task": "reviews.tasks.deadlines_warn_pledge_dates", "schedule": 60 * 60},
+    "remind-licence-anniversaries": {
+        "task": "reviews.tasks.deadlines_remind_licence_anniversaries",
+        "schedule": 6 * 60 * 60,
+    },
+}
+
+# Virus scanning: clamd at tcp://host:port or a unix socket path; empty means documents are "not scanned".
+CLAMD_URL = env("CLAMD_URL", default="")
+# Name screening: a candidate at or above this score (0-100) becomes a hit for an officer to adjudicate.
+SCREENING_THRESHOLD = env.int("SCREENING_THRESHOLD", default=85)
+# Officers are warned this many days before the pledge date of a case.
+PLEDGE_WARNING_DAYS = env.int("PLEDGE_WARNING_DAYS", default=14)
+# Firms are reminded of the annual fee this many days before their licence's anniversary.
+LICENCE_ANNIVERSARY_NOTICE_DAYS = env.int("LICENCE_ANNIVERSARY_NOTICE_DAYS", default=30)
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # The pledge of the regulator: 15 weeks from acceptance, the clock paused while waiting on the firm.
 LICENSING_PLEDGE_DAYS = env.int("LICENSING_PLEDGE_DAYS", default=105)

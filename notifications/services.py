@@ -1,0 +1,136 @@
+"""E-mail to the people a change concerns, in English and Traditional Chinese, sent once per recipient.
+
+Notifications are queued after the transaction that made the change commits, and sent by a task;
+a crashed or retried task never sends the same notification twice to one recipient.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import User
+from applications.models import Licence, LicenceApplication
+from audit.models import AuditEvent
+from notifications.models import Notification, NotificationStatus
+
+# The audit actions a firm is told about, and the template that tells it.
+FIRM_TEMPLATES = {
+    "application.submit": "application_submitted",
+    "application.accept": "application_accepted",
+    "application.return": "application_returned",
+    "application.request_information": "information_requested",
+    "application.respond": "information_received",
+    "application.decide": "application_decided",
+    "application.withdraw": "application_withdrawn",
+    "licence.suspend": "licence_changed",
+    "licence.reinstate": "licence_changed",
+    "licence.revoke": "licence_changed",
+    "licence.surrender": "licence_changed",
+    "licence.vary_conditions": "licence_changed",
+}
+LANGUAGES = ("en", "zh-hant")
+
+
+def notify_on_commit(event: AuditEvent) -> None:
+    """Called by the services right after they record a change; does nothing for changes firms are not told of."""
+    if event.action not in FIRM_TEMPLATES:
+        return
+    from notifications.tasks import notifications_for_audit_event
+
+    event_id = event.pk
+    transaction.on_commit(lambda: notifications_for_audit_event.delay(event_id))
+
+
+def render(template: str, context: dict[str, Any]) -> tuple[str, str]:
+    """Subject and body, each in both languages. A template's first line is its subject."""
+    subjects, bodies = [], []
+    for language in LANGUAGES:
+        text = render_to_string(f"notifications/email/{template}.{language}.txt", context).strip()
+        subject, _, body = text.partition("\n")
+        subjects.append(subject.strip())
+        bodies.append(body.strip())
+    return " / ".join(subjects)[:255], "\n\n————————\n\n".join(bodies) + "\n"
+
+
+def notification_queue(
+    *, key: str, template: str, recipients: Iterable[str], context: dict[str, Any]
+) -> list[Notification]:
+    """Create the notifications not yet created for this key and send them after commit. Idempotent."""
+    subject, body = render(template, {**context, "site_url": settings.SITE_URL})
+    queued = []
+    with transaction.atomic():
+        for recipient in sorted(set(recipients)):
+            notification, created = Notification.objects.get_or_create(
+                key=key, recipient=recipient, defaults={"template": template, "subject": subject, "body": body}
+            )
+            if created:
+                queued.append(notification)
+    from notifications.tasks import notification_send
+
+    for notification in queued:
+        transaction.on_commit(lambda pk=notification.pk: notification_send.delay(pk))
+    return queued
+
+
+def firm_recipients(firm_id: int) -> list[str]:
+    return list(User.objects.filter(is_active=True, firm_memberships__firm_id=firm_id).values_list("email", flat=True))
+
+
+def notifications_queue_for_event(*, event_id: int) -> list[Notification]:
+    event = AuditEvent.objects.get(pk=event_id)
+    template = FIRM_TEMPLATES.get(event.action)
+    if template is None:
+        return []
+    application, licence = _subject_of(event)
+    firm = (licence or application).firm if (licence or application) else None
+    if firm is None:
+        return []
+    context = {
+        "event": event,
+        "application": application,
+        "licence": licence,
+        "firm": firm,
+        "reason": (event.payload or {}).get("reason", ""),
+        "payload": event.payload or {},
+    }
+    return notification_queue(
+        key=f"event:{event.pk}", template=template, recipients=firm_recipients(firm.pk), context=context
+    )
+
+
+def _subject_of(event: AuditEvent) -> tuple[LicenceApplication | None, Licence | None]:
+    if event.object_type == "applications.licenceapplication":
+        return LicenceApplication.objects.select_related("firm").filter(pk=event.object_id).first(), None
+    if event.object_type == "applications.licence":
+        licence = Licence.objects.select_related("firm", "application").filter(pk=event.object_id).first()
+        return (licence.application if licence else None), licence
+    return None, None
+
+
+def notification_send(*, notification_id: int) -> str:
+    """Send one notification unless it was sent already. Raises on a mail failure, so the task retries.
+
+    The row stays locked while sending, so two deliveries of the same task cannot both send.
+    """
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.select_for_update().get(pk=notification_id)
+            if notification.status == NotificationStatus.SENT:
+                return "already sent"
+            send_mail(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
+            notification.status, notification.sent_at = NotificationStatus.SENT, timezone.now()
+            notification.attempts += 1
+            notification.save(update_fields=["status", "sent_at", "attempts"])
+    except Exception as error:
+        # After the rollback, so the failed attempt is remembered for the regulator to see.
+        Notification.objects.filter(pk=notification_id).exclude(status=NotificationStatus.SENT).update(
+            attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+    return "sent"
