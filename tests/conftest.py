@@ -12,6 +12,15 @@ def _isolated_media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Tasks run in-process after commit, even when a broker is configured (CI's Redis pass);
+    the live_worker fixture is the one place where a real worker takes them from the broker."""
+    from vasp_licensing.celery import app
+
+    app.conf.task_always_eager = True
+
+
 @pytest.fixture
 def staff(db) -> Regulators:
     return Regulators.create()
@@ -72,25 +81,33 @@ def postgres_only():
 def live_worker(transactional_db, worker_id, settings):
     """A real Celery worker thread on the configured broker (Redis in CI), or the in-memory broker.
 
-    Each xdist worker gets its own queue, so parallel test processes never take each other's tasks.
+    Each xdist worker uses its own Redis database, so parallel test processes never take each
+    other's tasks (Celery caches its queue table, so a per-process queue name would not stick).
     """
     from celery.contrib.testing.worker import start_worker
 
     from vasp_licensing.celery import app
 
-    previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
-    queue = f"vasp-test-{worker_id}-{os.getpid()}"
-    app.conf.update(
-        task_always_eager=False,
-        broker_url=os.environ.get("CELERY_BROKER_URL") or "memory://",
-        task_default_queue=queue,
-    )
+    broker = os.environ.get("CELERY_BROKER_URL") or "memory://"
+    if broker.startswith("redis://"):
+        process_number = int(worker_id[2:]) if worker_id.startswith("gw") else 0
+        broker = f"{broker.rsplit('/', 1)[0]}/{10 + process_number}"
+    previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    app.conf.update(task_always_eager=False, broker_url=broker)
+    _forget_broker_connections(app)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     try:
-        with start_worker(app, pool="solo", queues=[queue], perform_ping_check=False, shutdown_timeout=20):
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
             yield app
     finally:
         app.conf.update(previous)
+        _forget_broker_connections(app)
+
+
+def _forget_broker_connections(app) -> None:
+    """Pools made before would still point at the old broker; Celery resets them the same way after a fork."""
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def wait_for(condition, *, timeout: float = 20.0, interval: float = 0.1):
