@@ -13,7 +13,7 @@ from django.db.models import Q
 from accounts.choices import RegulatorRole
 
 # Every regulator reads the records of these apps in the admin.
-READABLE_APPS = ("accounts", "applications", "reviews", "audit", "django_fsm_log")
+READABLE_APPS = ("accounts", "applications", "reviews", "screening", "notifications", "audit", "django_fsm_log")
 # Licensing managers also maintain the configuration: licence types and document requirements.
 CONFIGURATION_MODELS = ("licencetype", "documenttype", "requireddocument")
 

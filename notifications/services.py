@@ -5,6 +5,7 @@ a crashed or retried task never sends the same notification twice to one recipie
 """
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -74,7 +75,7 @@ def notification_queue(
     from notifications.tasks import notification_send
 
     for notification in queued:
-        transaction.on_commit(lambda pk=notification.pk: notification_send.delay(pk))
+        transaction.on_commit(partial(notification_send.delay, notification.pk))
     return queued
 
 
@@ -88,9 +89,10 @@ def notifications_queue_for_event(*, event_id: int) -> list[Notification]:
     if template is None:
         return []
     application, licence = _subject_of(event)
-    firm = (licence or application).firm if (licence or application) else None
-    if firm is None:
-        return []
+    subject = licence or application
+    if subject is None:
+        return []  # the object is gone; nothing to tell
+    firm = subject.firm
     context = {
         "event": event,
         "application": application,

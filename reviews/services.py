@@ -22,8 +22,9 @@ from reviews.selectors import pledge_clock
 
 def _officer_recipients(application: LicenceApplication) -> list[str]:
     """The assigned officer; while nobody is assigned, the licensing managers who assign."""
-    if application.assigned_officer_id and application.assigned_officer.is_active:
-        return [application.assigned_officer.email]
+    officer = application.assigned_officer
+    if officer is not None and officer.is_active:
+        return [officer.email]
     managers = User.objects.filter(is_active=True, groups__name=RegulatorRole.LICENSING_MANAGER)
     return list(managers.values_list("email", flat=True))
 

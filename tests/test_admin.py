@@ -1,6 +1,7 @@
 """The admin: every page loads, records stay read-only, and transitions go through the services."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
@@ -20,11 +21,14 @@ from applications.choices import LicenceStatus as L
 from applications.models import DocumentType, Firm, Licence, LicenceApplication, LicenceType
 from audit.models import AuditEvent
 from reviews.models import Decision
+from screening.models import ScreeningHit
+from screening.services import sanctions_list_load, screening_adjudicate, screening_run
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+SAMPLES = Path(__file__).resolve().parent.parent / "screening" / "samples"
 SERVICE_RECORDS = [
     "applications.ApplicationSnapshot",
     "applications.Document",
@@ -36,6 +40,8 @@ SERVICE_RECORDS = [
     "reviews.Recommendation",
     "audit.AuditEvent",
     "audit.AuditChainHead",
+    "screening.SanctionsEntry",
+    "screening.ScreeningHit",
 ]
 
 
@@ -60,9 +66,21 @@ def superuser() -> User:
 
 @pytest.fixture
 def every_record(case_in):
-    """Something in every table: an approved case (licence, decision, snapshot) and one waiting on the firm."""
+    """Something in every table: an approved case (licence, decision, snapshot), one waiting on the firm,
+    and a screening hit cleared as a false match."""
     approved = case_in("approved")
-    case_in("information_requested")
+    waiting = case_in("information_requested")
+    sanctions_list_load(path=SAMPLES / "un_sc_sample.xml")
+    person = waiting.people[0]
+    person.full_name_en = "Zoran Velimir Kastellan"
+    person.save(update_fields=["full_name_en"])
+    screening_run(application_id=waiting.application.pk)
+    screening_adjudicate(
+        hit=ScreeningHit.objects.get(person=person),
+        actor=waiting.staff.assigned_officer,
+        status="false_match",
+        note="Different date of birth.",
+    )
     return approved
 
 

@@ -18,6 +18,9 @@ from applications.selectors import application_missing_items, application_snapsh
 from applications.services.licences import licence_issue
 from audit.services import audit_record
 from reviews.models import Decision, InformationRequest, InformationRequestItem, Recommendation
+from screening.choices import BLOCKING_STATUSES, HitStatus
+from screening.selectors import screening_hits_blocking
+from screening.tasks import screening_screen_application
 from vasp_licensing.errors import ConditionsNotMet, InvalidTransition, NotPermitted, ValidationFailed
 from vasp_licensing.transitions import fire, lock
 
@@ -49,6 +52,10 @@ def application_submit(*, application: LicenceApplication, actor: Any) -> Licenc
         snapshot = ApplicationSnapshot.objects.create(
             application=app, data=data, sha256=hashlib.sha256(canonical.encode()).hexdigest()
         )
+        # Name screening of the firm and every person, once the submission is committed. robust: in
+        # the embedded setup the task runs right here, and its failure must not undo a done submission.
+        application_id = app.pk
+        transaction.on_commit(lambda: screening_screen_application.delay(application_id), robust=True)
         return {"snapshot_sha256": snapshot.sha256, "documents": len(data["documents"])}
 
     return fire(
@@ -267,6 +274,7 @@ def application_decide(
         already_in_principle = app.decisions.filter(outcome=choices.DecisionOutcome.APPROVE_IN_PRINCIPLE).exists()
         if already_in_principle and outcome == choices.DecisionOutcome.APPROVE_IN_PRINCIPLE:
             raise ConditionsNotMet(f"Application {app} is already approved in principle; approve or refuse it.")
+        _require_screening_cleared(app, outcome)
 
     def effects(app: LicenceApplication) -> dict[str, Any]:
         recommendation = _pending_recommendation(app)
@@ -297,6 +305,17 @@ def application_decide(
         outcome=outcome,
         at=timezone.now(),
     )
+
+
+def _require_screening_cleared(app: LicenceApplication, outcome: str) -> None:
+    """Open hits block every decision; a confirmed true match blocks approval, never a refusal."""
+    # domain.md: "a true hit blocks approval"; refusing a sanctioned applicant must stay possible.
+    blocking = (HitStatus.OPEN,) if outcome == choices.DecisionOutcome.REFUSE else BLOCKING_STATUSES
+    hits = screening_hits_blocking(application=app, statuses=blocking)
+    if hits:
+        raise ConditionsNotMet(
+            f"Application {app} has name-screening hits to resolve first", details=[hit.describe() for hit in hits]
+        )
 
 
 def application_send_back(*, application: LicenceApplication, actor: Any, comment: str) -> LicenceApplication:

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "banking",
+    "screening",
     "notifications",
 ]
 

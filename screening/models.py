@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from screening.choices import EntryKind, HitStatus, ListSource
+
+
+class SanctionsEntry(models.Model):
+    """One listed person or organisation, as loaded from a list file; reloads update it in place."""
+
+    source = models.CharField(max_length=20, choices=ListSource.choices)
+    source_id = models.CharField(max_length=100, help_text="The list's own id: DATAID (UN) or id (OpenSanctions).")
+    kind = models.CharField(max_length=20, choices=EntryKind.choices)
+    name = models.CharField(max_length=500)
+    aliases = models.JSONField(default=list, blank=True)
+    birth_dates = models.JSONField(default=list, blank=True, help_text="As listed: a date, a year or a range.")
+    countries = models.JSONField(default=list, blank=True, help_text="Nationalities or countries, as listed.")
+    programme = models.CharField(max_length=255, blank=True)
+    reference = models.CharField(max_length=100, blank=True, help_text="e.g. the UN reference number")
+    listed_on = models.DateField(null=True, blank=True)
+    # Every name and alias, normalised once at load time (screening.matching.normalise_tokens).
+    match_names = models.JSONField(default=list, blank=True, editable=False)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["source", "name"]
+        verbose_name_plural = "sanctions entries"
+        constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="sanctions_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_source_display()} {self.source_id})"
+
+
+class SanctionsNameKey(models.Model):
+    """Blocking keys: screening compares a name only with entries sharing a key, so large lists stay fast."""
+
+    entry = models.ForeignKey(SanctionsEntry, on_delete=models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=20, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "key"], name="sanctions_name_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ScreeningHit(models.Model):
+    """A name of the firm or of one of its people that resembles a listed name, waiting for an officer."""
+
+    application = models.ForeignKey(
+        "applications.LicenceApplication", on_delete=models.PROTECT, related_name="screening_hits"
+    )
+    # Exactly one subject: the firm or a person (check constraint below). Two plain foreign keys
+    # keep the admin, the joins and the constraints simple, where a generic relation would not.
+    firm = models.ForeignKey(
+        "applications.Firm", null=True, blank=True, on_delete=models.PROTECT, related_name="screening_hits"
+    )
+    person = models.ForeignKey(
+        "applications.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="screening_hits"
+    )
+    screened_name = models.CharField(max_length=255, help_text="The name of the subject that matched best.")
+    matched_name = models.CharField(max_length=500, help_text="The listed name or alias it matched.")
+    entry = models.ForeignKey(SanctionsEntry, on_delete=models.PROTECT, related_name="hits")
+    score = models.PositiveSmallIntegerField(help_text="Similarity, 0 to 100.")
+    status = models.CharField(max_length=20, choices=HitStatus.choices, default=HitStatus.OPEN, db_index=True)
+    adjudicated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    adjudicated_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_screened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "-score", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(firm__isnull=False, person__isnull=True) | Q(firm__isnull=True, person__isnull=False),
+                name="screening_hit_one_subject",
+            ),
+            # Two partial constraints: NULLs never collide in a plain unique constraint.
+            models.UniqueConstraint(
+                fields=["application", "firm", "entry"],
+                condition=Q(firm__isnull=False),
+                name="screening_hit_once_per_firm_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["application", "person", "entry"],
+                condition=Q(person__isnull=False),
+                name="screening_hit_once_per_person_entry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.screened_name} ~ {self.entry.name} ({self.score})"
+
+    @property
+    def subject(self) -> models.Model:
+        subject = self.firm if self.firm_id else self.person
+        assert subject is not None  # the check constraint guarantees one
+        return subject
+
+    def describe(self) -> str:
+        """One line an officer can act on, for refusals and lists."""
+        who = "Firm" if self.firm_id else "Person"
+        return (
+            f"{who} {self.screened_name!r} resembles {self.matched_name!r} "
+            f"({self.entry.get_source_display()} {self.entry.source_id}, score {self.score}): "
+            f"{self.get_status_display().lower()}"
+        )
