@@ -18,7 +18,7 @@ from applications.admin.cases import TRANSITION_SERVICES
 from applications.admin.licences import ACTION_SERVICES
 from applications.choices import ApplicationStatus as S
 from applications.choices import LicenceStatus as L
-from applications.models import DocumentType, Firm, Licence, LicenceApplication, LicenceType
+from applications.models import DocumentType, Firm, Licence, LicenceApplication, LicenceType, Person
 from audit.models import AuditEvent
 from reviews.models import Decision
 from screening.models import ScreeningHit
@@ -451,3 +451,30 @@ def test_firm_is_found_by_registration_number_and_shows_people_members_and_appli
     page = client.get(url(Firm, "change", case.firm.pk)).content.decode()
     assert case.people[0].full_name_en in page and case.firm_admin.email in page
     assert case.application.reference in page
+
+
+def test_a_person_added_in_the_admin_is_screened_for_open_cases(
+    client, superuser, case_in, django_capture_on_commit_callbacks
+):
+    case = case_in("under_review")
+    sanctions_list_load(path=SAMPLES / "un_sc_sample.xml")
+    client.force_login(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url(Person, "add"),
+            {
+                "firm": case.firm.pk,
+                "full_name_en": "Zoran Velimir Kastellan",
+                "full_name_zh": "",
+                "nationality": "HK",
+                "identity_document_number": "X1234567",
+                "email": "",
+                "roles-TOTAL_FORMS": "1",
+                "roles-INITIAL_FORMS": "0",
+                "roles-0-role": "director",
+                "roles-0-percentage": "",
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    hit = ScreeningHit.objects.get(person__full_name_en="Zoran Velimir Kastellan")
+    assert (hit.application_id, hit.status) == (case.application.pk, "open")

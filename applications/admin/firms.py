@@ -1,9 +1,10 @@
 """Firm master data: firms, their people and roles, their users. Applications and licences are listed read-only."""
 
+from functools import partial
 from typing import Any
 
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -59,6 +60,13 @@ class FirmAdmin(AuditedAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = (PersonInline, FirmMembershipInline, ApplicationOfFirmInline, LicenceOfFirmInline)
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is Person:
+            for person_form in formset.forms:
+                if person_form.instance.pk and NAME_FIELDS & set(person_form.changed_data):
+                    _screen_after_commit(person_form.instance)
+
 
 class PersonRoleInline(admin.TabularInline):
     model = PersonRole
@@ -86,9 +94,24 @@ class PersonAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = ("created_at",)
     inlines = (PersonRoleInline,)
 
+    def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change or NAME_FIELDS & set(form.changed_data):
+            _screen_after_commit(obj)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
         return super().get_queryset(request).prefetch_related("roles")
 
     @admin.display(description="roles")
     def role_list(self, person: Person) -> str:
         return ", ".join(str(role) for role in person.roles.all())
+
+
+def _screen_after_commit(person: Person) -> None:
+    # A person added or renamed while a case is open is screened too (the task skips drafts and closed cases).
+    from screening.tasks import screening_screen_person
+
+    transaction.on_commit(partial(screening_screen_person.delay, person.pk))
+
+
+NAME_FIELDS = {"full_name_en", "full_name_zh"}
