@@ -5,7 +5,6 @@ a crashed or retried task never sends the same notification twice to one recipie
 """
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -44,8 +43,7 @@ def notify_on_commit(event: AuditEvent) -> None:
         return
     from notifications.tasks import notifications_for_audit_event
 
-    event_id = event.pk
-    transaction.on_commit(lambda: notifications_for_audit_event.delay(event_id))
+    notifications_for_audit_event.delay_on_commit(event.pk)
 
 
 def render(template: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -75,7 +73,7 @@ def notification_queue(
     from notifications.tasks import notification_send
 
     for notification in queued:
-        transaction.on_commit(partial(notification_send.delay, notification.pk))
+        notification_send.delay_on_commit(notification.pk)
     return queued
 
 

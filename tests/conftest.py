@@ -18,7 +18,7 @@ def _tasks_in_process():
     the live_worker fixture is the one place where a real worker takes them from the broker."""
     from vasp_licensing.celery import app
 
-    app.conf.task_always_eager = True
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
 
 
 @pytest.fixture

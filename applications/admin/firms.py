@@ -1,10 +1,9 @@
 """Firm master data: firms, their people and roles, their users. Applications and licences are listed read-only."""
 
-from functools import partial
 from typing import Any
 
 from django.contrib import admin
-from django.db import models, transaction
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -111,7 +110,7 @@ def _screen_after_commit(person: Person) -> None:
     # A person added or renamed while a case is open is screened too (the task skips drafts and closed cases).
     from screening.tasks import screening_screen_person
 
-    transaction.on_commit(partial(screening_screen_person.delay, person.pk))
+    screening_screen_person.delay_on_commit(person.pk)
 
 
 NAME_FIELDS = {"full_name_en", "full_name_zh"}

@@ -52,10 +52,8 @@ def application_submit(*, application: LicenceApplication, actor: Any) -> Licenc
         snapshot = ApplicationSnapshot.objects.create(
             application=app, data=data, sha256=hashlib.sha256(canonical.encode()).hexdigest()
         )
-        # Name screening of the firm and every person, once the submission is committed. robust: in
-        # the embedded setup the task runs right here, and its failure must not undo a done submission.
-        application_id = app.pk
-        transaction.on_commit(lambda: screening_screen_application.delay(application_id), robust=True)
+        # Name screening of the firm and every person, once the submission is committed.
+        screening_screen_application.delay_on_commit(app.pk)
         return {"snapshot_sha256": snapshot.sha256, "documents": len(data["documents"])}
 
     return fire(
