@@ -11,6 +11,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from applications import choices
+from applications.checks.findings import Outcome
 from applications.choices import ApplicationStatus as S
 from applications.choices import LicenceStatus as L
 from applications.validators import validate_country_code, validate_lei
@@ -366,6 +367,7 @@ class Document(models.Model):
     document_date = models.DateField(null=True, blank=True, help_text="The date the document bears, where it has one.")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    checked_at = models.DateTimeField(null=True, blank=True, help_text="When the checks last finished.")
 
     class Meta:
         ordering = ["document_type__name", "-version"]
@@ -373,6 +375,27 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_type} v{self.version} ({self.original_name})"
+
+
+class DocumentFinding(models.Model):
+    """One check's verdict on one document. A new run replaces the whole set; see document_run_checks."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="findings")
+    # Not "check": Model.check() is Django's system-check hook.
+    check_code = models.CharField("check", max_length=40)
+    outcome = models.CharField(max_length=4, choices=[(outcome.value, outcome.label) for outcome in Outcome])
+    message = models.TextField(help_text="Written for the firm, unless internal.")
+    internal = models.BooleanField(default=False, help_text="For regulator staff only; never shown to the firm.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["document", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "check_code"], name="document_finding_once_per_check")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.check_code}: {self.outcome}"
 
 
 class Licence(ConcurrentTransitionMixin, models.Model):

@@ -1,14 +1,30 @@
 from typing import Any
 
+import rules
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 
+from accounts.rules import is_regulator
 from applications import choices
-from applications.models import Document, Firm, LicenceApplication, Person, PersonRole
+from applications.models import Document, DocumentFinding, Firm, LicenceApplication, Person, PersonRole
 
 
 def documents_current(*, application: LicenceApplication) -> QuerySet[Document]:
     return application.documents.filter(is_current=True).select_related("document_type", "person")
+
+
+def document_findings_for(*, document: Document, user: Any) -> QuerySet[DocumentFinding]:
+    """What `user` may see of a document's check findings.
+
+    Regulator staff see every finding; the firm sees only those not marked internal (a duplicate of
+    another firm's file is the officer's red flag, not the firm's business); anyone else sees none.
+    """
+    findings = document.findings.order_by("pk")
+    if is_regulator(user):
+        return findings
+    if rules.has_perm("applications.view", user, document.application):
+        return findings.filter(internal=False)
+    return findings.none()
 
 
 def people_with_roles(*, firm_id: int) -> QuerySet[Person]:
@@ -68,10 +84,13 @@ def _document_gaps(*, application: LicenceApplication, people: list[Person]) -> 
                 if doc.document_type_id == document_type.pk and (owner is None or doc.person_id == owner.pk)
             ]
             whose = f" for {owner}" if owner is not None else ""
+            statuses = {doc.check_status for doc in filed}
             if not filed:
                 gaps.append(f"Document: {document_type.name}{whose} not uploaded")
-            elif any(doc.check_status == choices.DocumentCheckStatus.FAILED for doc in filed):
+            elif choices.DocumentCheckStatus.FAILED in statuses:
                 gaps.append(f"Document: {document_type.name}{whose} failed its checks; upload a new version")
+            elif choices.DocumentCheckStatus.PENDING in statuses:
+                gaps.append(f"Document: {document_type.name}{whose} checks still running; try again in a minute")
     return gaps
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.utils import timezone
 
 from accounts.choices import FirmRole, RegulatorRole
@@ -14,11 +15,13 @@ from applications.models import Firm, LicenceApplication, LicenceType, Person
 from reviews.models import InformationRequestItem
 from tests.factories import FirmFactory, UserFactory, member, person_with_roles
 
+# A valid one-page PDF (cross-reference table and all), so it passes the document checks.
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
 )
 
 
@@ -84,13 +87,15 @@ def complete_draft(staff: Regulators, licence_type_code: str = "vatp") -> Case:
     for requirement in licence_type.required_documents.select_related("document_type"):
         document_type = requirement.document_type
         for person in people if document_type.per_person else [None]:
-            services.document_upload(
-                application=application,
-                actor=preparer,
-                document_type=document_type,
-                uploaded_file=pdf_upload(f"{document_type.code}.pdf"),
-                person=person,
-            )
+            # Tests run inside a transaction that never commits: run the on-commit checks task as a commit would.
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                services.document_upload(
+                    application=application,
+                    actor=preparer,
+                    document_type=document_type,
+                    uploaded_file=pdf_upload(f"{document_type.code}.pdf"),
+                    person=person,
+                )
     services.application_sign_declaration(application=application, actor=firm_admin, signatory_name="Chan Tai Man")
     other_firm_admin = member(FirmFactory(), FirmRole.FIRM_ADMIN)
     return Case(firm, firm_admin, preparer, people, application, staff, other_firm_admin)

@@ -20,7 +20,7 @@ from applications import services
 from applications.admin.workflow import WorkflowAdmin, open_transitions
 from applications.choices import ApplicationStatus, DecisionOutcome
 from applications.forms import ApplicationTransitionForm, AssignForm
-from applications.models import ApplicationSnapshot, Document, LicenceApplication
+from applications.models import ApplicationSnapshot, Document, DocumentFinding, LicenceApplication
 from audit.admin import ReadOnlyAdminMixin, ReadOnlyInline, pretty_json
 from reviews.admin import DecisionInline, InformationRequestInline, RecommendationInline
 from vasp_licensing.errors import DomainError
@@ -232,8 +232,17 @@ def _case_summary(app: App) -> list[tuple[str, Any]]:
     return rows
 
 
+class DocumentFindingInline(ReadOnlyInline):
+    """Every finding, internal ones included: the admin is the regulator's side."""
+
+    model = DocumentFinding
+    fields = ("check_code", "outcome", "message", "internal", "created_at")
+    show_change_link = False
+
+
 @admin.register(Document)
 class DocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    inlines = (DocumentFindingInline,)
     list_display = ("original_name", "application", "document_type", "person", "version", "is_current", "check_status")
     list_filter = ("check_status", "is_current", "document_type")
     list_select_related = ("application", "document_type", "person")

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 
-from applications import choices
+from applications import choices, tasks
 from applications.models import Document, DocumentType, LicenceApplication, Person
 from audit.services import audit_record
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
@@ -65,7 +65,8 @@ def document_upload(
 ) -> Document:
     """Store a new version of a document. The previous current version is superseded, never overwritten.
 
-    The file is streamed to storage while its SHA-256 and size are computed.
+    The file is streamed to storage while its SHA-256 and size are computed. The document starts with
+    checks pending; they are queued once the upload commits (never for one rolled back) and run in a worker.
     """
     name = os.path.basename(getattr(uploaded_file, "name", "") or "").strip()
     if not name:
@@ -126,4 +127,6 @@ def document_upload(
                 "supersedes": previous.pk if previous else None,
             },
         )
+        # Queued when this transaction commits: never before, and never for an upload rolled back.
+        tasks.document_run_checks.delay_on_commit(document.pk)
     return document

@@ -1,0 +1,16 @@
+"""The same file already filed by another firm: a red flag for the officer, never shown to the firm."""
+
+from collections.abc import Sequence
+
+from applications.checks.findings import Finding, Outcome
+
+CHECK = "duplicate"
+
+
+def check_duplicate(*, filed_elsewhere: Sequence[str]) -> Finding:
+    """`filed_elsewhere` names the other firms' applications that hold a file with the same SHA-256."""
+    if filed_elsewhere:
+        where = ", ".join(filed_elsewhere[:10])
+        more = f" and {len(filed_elsewhere) - 10} more" if len(filed_elsewhere) > 10 else ""
+        return Finding(CHECK, Outcome.WARN, f"The same file was filed by another firm: {where}{more}.", internal=True)
+    return Finding(CHECK, Outcome.PASS, "Not filed by any other firm.", internal=True)
