@@ -41,6 +41,12 @@ def case_in(staff):
     return build
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.VAR_DIR.mkdir(exist_ok=True)  # the SQLite test database lives there
+
+
 def pytest_sessionstart(session):
     """CI's service pass sets REQUIRE_SERVICES=1: then a missing PostgreSQL or Redis is an error, never a skip."""
     if os.environ.get("REQUIRE_SERVICES") != "1":
@@ -78,7 +84,7 @@ def postgres_only():
 
 
 @pytest.fixture
-def live_worker(transactional_db, worker_id, settings):
+def live_worker(transactional_db, settings):
     """A real Celery worker thread on the configured broker (Redis in CI), or the in-memory broker.
 
     Each xdist worker uses its own Redis database, so parallel test processes never take each
@@ -90,7 +96,8 @@ def live_worker(transactional_db, worker_id, settings):
 
     broker = os.environ.get("CELERY_BROKER_URL") or "memory://"
     if broker.startswith("redis://"):
-        process_number = int(worker_id[2:]) if worker_id.startswith("gw") else 0
+        worker_id = os.environ.get("PYTEST_XDIST_WORKER", "gw0")  # set by xdist in each test process
+        process_number = int(worker_id.removeprefix("gw") or 0)
         broker = f"{broker.rsplit('/', 1)[0]}/{10 + process_number}"
     previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     app.conf.update(task_always_eager=False, broker_url=broker)

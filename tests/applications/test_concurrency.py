@@ -14,7 +14,7 @@ from reviews.models import Decision
 from tests.factories import UserFactory
 from vasp_licensing.errors import DomainError, InvalidTransition
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_two_concurrent_decisions_one_wins_the_other_gets_a_conflict(case_in, postgres_only):

@@ -8,7 +8,7 @@ from notifications.services import notification_queue
 from tests.conftest import wait_for
 from tests.factories import FirmFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_real_worker_sends_queued_notifications_after_commit(live_worker):
