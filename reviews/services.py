@@ -44,7 +44,8 @@ def deadlines_escalate_overdue_requests(*, today: date | None = None) -> int:
 def _escalate(request_id: int) -> bool:
     with transaction.atomic():
         request = (
-            InformationRequest.objects.select_for_update()
+            # of=self: lock the request only; PostgreSQL refuses FOR UPDATE across the nullable officer join.
+            InformationRequest.objects.select_for_update(of=("self",))
             .select_related("application__firm", "application__assigned_officer")
             .get(pk=request_id)
         )
