@@ -1,6 +1,10 @@
+import hashlib
+import json
+from collections.abc import Iterable
 from typing import Any
 
 import rules
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 
@@ -94,21 +98,30 @@ def _document_gaps(*, application: LicenceApplication, people: list[Person]) -> 
     return gaps
 
 
-def application_snapshot_data(*, application: LicenceApplication) -> dict[str, Any]:
-    """The data and document hashes as submitted, in plain JSON types."""
-    firm = application.firm
+SNAPSHOT_FIRM_FIELDS = (
+    "legal_name_en",
+    "legal_name_zh",
+    "registration_number",
+    "jurisdiction",
+    "registered_address",
+    "lei",
+    "website",
+)
+
+
+def snapshot_data(
+    *,
+    application: LicenceApplication,
+    firm: Firm,
+    people: Iterable[tuple[Person, Iterable[PersonRole]]],
+    documents: Iterable[Document],
+) -> dict[str, Any]:
+    """The snapshot's shape, from objects already loaded (people in name order, each with its roles)."""
+    signed_at = application.declaration_signed_at
     return {
         "reference": application.reference,
         "licence_type": application.licence_type.code,
-        "firm": {
-            "legal_name_en": firm.legal_name_en,
-            "legal_name_zh": firm.legal_name_zh,
-            "registration_number": firm.registration_number,
-            "jurisdiction": firm.jurisdiction,
-            "registered_address": firm.registered_address,
-            "lei": firm.lei,
-            "website": firm.website,
-        },
+        "firm": {field: getattr(firm, field) for field in SNAPSHOT_FIRM_FIELDS},
         "people": [
             {
                 "id": person.pk,
@@ -119,10 +132,10 @@ def application_snapshot_data(*, application: LicenceApplication) -> dict[str, A
                 "identity_document_number": person.identity_document_number,
                 "roles": [
                     {"role": role.role, "percentage": str(role.percentage) if role.percentage is not None else None}
-                    for role in person.roles.all()
+                    for role in sorted(roles, key=lambda role: role.role)
                 ],
             }
-            for person in people_with_roles(firm_id=firm.pk)
+            for person, roles in people
         ],
         "business_plan": {
             "summary": application.business_plan_summary,
@@ -132,7 +145,7 @@ def application_snapshot_data(*, application: LicenceApplication) -> dict[str, A
         "declaration": {
             "signatory_name": application.declaration_signatory_name,
             "signed_by": application.declaration_signed_by_id,
-            "signed_at": application.declaration_signed_at.isoformat() if application.declaration_signed_at else None,
+            "signed_at": signed_at.isoformat() if signed_at else None,
         },
         "documents": [
             {
@@ -144,9 +157,25 @@ def application_snapshot_data(*, application: LicenceApplication) -> dict[str, A
                 "size": doc.size,
                 "sha256": doc.sha256,
             }
-            for doc in documents_current(application=application).order_by("pk")
+            for doc in sorted(documents, key=lambda doc: doc.pk)
         ],
     }
+
+
+def snapshot_sha256(data: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a snapshot."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def application_snapshot_data(*, application: LicenceApplication) -> dict[str, Any]:
+    """The data and document hashes as submitted, in plain JSON types."""
+    return snapshot_data(
+        application=application,
+        firm=application.firm,
+        people=[(person, person.roles.all()) for person in people_with_roles(firm_id=application.firm_id)],
+        documents=documents_current(application=application),
+    )
 
 
 def applications_for_firm(*, firm_id: int) -> QuerySet[LicenceApplication]:

@@ -4,14 +4,11 @@ bulk_create gives the primary keys back (PostgreSQL, and SQLite 3.35+), so later
 at earlier ones without a query per row.
 """
 
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -29,6 +26,7 @@ from applications.models import (
     PersonRole,
     ReferenceSequence,
 )
+from applications.selectors import snapshot_data, snapshot_sha256
 from reviews.models import Decision, InformationRequest, InformationRequestItem, Recommendation
 
 BATCH_SIZE = 1000
@@ -125,62 +123,12 @@ def _reserve(name: str, year: int, count: int) -> int:
 
 def _snapshot(case: CaseSeed) -> tuple[dict[str, Any], str]:
     """What applications.selectors.application_snapshot_data reads back, built from memory; and its hash."""
-    app, firm, seed = case.application, case.firm.firm, case.firm
-    data = {
-        "reference": app.reference,
-        "licence_type": app.licence_type.code,
-        "firm": {field: getattr(firm, field) for field in _FIRM_FIELDS},
-        "people": [_person(person, seed) for person in sorted(seed.people, key=lambda person: person.full_name_en)],
-        "business_plan": {
-            "summary": app.business_plan_summary,
-            "products_and_services": app.products_and_services,
-            "target_markets": app.target_markets,
-        },
-        "declaration": {
-            "signatory_name": app.declaration_signatory_name,
-            "signed_by": app.declaration_signed_by_id,
-            "signed_at": app.declaration_signed_at.isoformat() if app.declaration_signed_at else None,
-        },
-        "documents": [
-            {
-                "id": doc.pk,
-                "document_type": doc.document_type.code,
-                "person_id": doc.person_id,
-                "original_name": doc.original_name,
-                "version": doc.version,
-                "size": doc.size,
-                "sha256": doc.sha256,
-            }
-            for doc in sorted(case.documents, key=lambda doc: doc.pk)
-        ],
-    }
-    # Hashed exactly as application_submit hashes it.
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
-    return data, hashlib.sha256(canonical.encode()).hexdigest()
-
-
-_FIRM_FIELDS = (
-    "legal_name_en",
-    "legal_name_zh",
-    "registration_number",
-    "jurisdiction",
-    "registered_address",
-    "lei",
-    "website",
-)
-
-
-def _person(person: Person, seed: FirmSeed) -> dict[str, Any]:
-    roles = sorted((role for role in seed.roles if role.person is person), key=lambda role: role.role)
-    return {
-        "id": person.pk,
-        "full_name_en": person.full_name_en,
-        "full_name_zh": person.full_name_zh,
-        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
-        "nationality": person.nationality,
-        "identity_document_number": person.identity_document_number,
-        "roles": [
-            {"role": role.role, "percentage": str(role.percentage) if role.percentage is not None else None}
-            for role in roles
-        ],
-    }
+    seed = case.firm
+    people = sorted(seed.people, key=lambda person: person.full_name_en)
+    data = snapshot_data(
+        application=case.application,
+        firm=seed.firm,
+        people=[(person, [role for role in seed.roles if role.person is person]) for person in people],
+        documents=case.documents,
+    )
+    return data, snapshot_sha256(data)

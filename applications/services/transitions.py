@@ -1,20 +1,17 @@
 """One service per transition of the licence application (shared/docs/domain.md, "States")."""
 
-import hashlib
-import json
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import rules
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import RegulatorRole
 from applications import choices
 from applications.models import ApplicationSnapshot, LicenceApplication
-from applications.selectors import application_missing_items, application_snapshot_data
+from applications.selectors import application_missing_items, application_snapshot_data, snapshot_sha256
 from applications.services.licences import licence_issue
 from audit.services import audit_record
 from reviews.models import Decision, InformationRequest, InformationRequestItem, Recommendation
@@ -48,10 +45,7 @@ def application_submit(*, application: LicenceApplication, actor: Any) -> Licenc
 
     def effects(app: LicenceApplication) -> dict[str, Any]:
         data = application_snapshot_data(application=app)
-        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
-        snapshot = ApplicationSnapshot.objects.create(
-            application=app, data=data, sha256=hashlib.sha256(canonical.encode()).hexdigest()
-        )
+        snapshot = ApplicationSnapshot.objects.create(application=app, data=data, sha256=snapshot_sha256(data))
         # Name screening of the firm and every person, once the submission is committed.
         screening_screen_application.delay_on_commit(app.pk)
         return {"snapshot_sha256": snapshot.sha256, "documents": len(data["documents"])}
