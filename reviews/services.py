@@ -105,14 +105,15 @@ def deadlines_warn_pledge_dates(*, now: datetime | None = None) -> int:
 
 def next_anniversary(granted: date, today: date) -> date:
     """The first anniversary of `granted` on or after today (29 February falls on the 28th in common years)."""
-    for year in (today.year, today.year + 1):
+    year = max(today.year, granted.year + 1)
+    while True:
         try:
             candidate = granted.replace(year=year)
         except ValueError:
             candidate = date(year, 2, 28)
-        if candidate >= today and candidate.year > granted.year:
+        if candidate >= today:
             return candidate
-    return date(today.year + 1, granted.month, min(granted.day, 28))
+        year += 1
 
 
 def deadlines_remind_licence_anniversaries(*, today: date | None = None) -> int:
