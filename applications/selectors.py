@@ -6,11 +6,20 @@ from typing import Any
 import rules
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.rules import is_regulator
 from applications import choices
-from applications.models import Document, DocumentFinding, Firm, LicenceApplication, Person, PersonRole
+from applications.models import (
+    Document,
+    DocumentFinding,
+    Firm,
+    Licence,
+    LicenceApplication,
+    LicenceCondition,
+    Person,
+    PersonRole,
+)
 
 
 def documents_current(*, application: LicenceApplication) -> QuerySet[Document]:
@@ -180,3 +189,43 @@ def application_snapshot_data(*, application: LicenceApplication) -> dict[str, A
 
 def applications_for_firm(*, firm_id: int) -> QuerySet[LicenceApplication]:
     return LicenceApplication.objects.filter(firm_id=firm_id).select_related("licence_type")
+
+
+def licences_with_conditions() -> QuerySet[Licence]:
+    """Licences with their firm, type and the conditions in force (as conditions_in_force), in three queries."""
+    return Licence.objects.select_related("firm", "licence_type").prefetch_related(
+        Prefetch(
+            "conditions",
+            queryset=LicenceCondition.objects.filter(lifted_at__isnull=True),
+            to_attr="conditions_in_force",
+        )
+    )
+
+
+def licence_for_verification(*, number: str) -> Licence | None:
+    return licences_with_conditions().filter(number=number).first()
+
+
+def register_licences(
+    *, status: str | None = None, licence_type: str | None = None, search: str = ""
+) -> QuerySet[Licence]:
+    """The public register: every licence ever granted, with its status and conditions."""
+    licences = licences_with_conditions()
+    if status:
+        licences = licences.filter(status=status)
+    if licence_type:
+        licences = licences.filter(licence_type__code=licence_type)
+    return register_search(licences, search)
+
+
+def register_search(licences: QuerySet[Licence], text: str) -> QuerySet[Licence]:
+    """Licence number, firm name (English or Chinese) or exact registration number."""
+    text = text.strip()
+    if not text:
+        return licences
+    return licences.filter(
+        Q(number__icontains=text)
+        | Q(firm__legal_name_en__icontains=text)
+        | Q(firm__legal_name_zh__icontains=text)
+        | Q(firm__registration_number__iexact=text)
+    )

@@ -52,3 +52,20 @@ class ConditionsNotMet(DomainError):
 class ConcurrentChange(InvalidTransition):
     code = "concurrent_change"
     title = "Someone else changed this case at the same time"
+
+
+class IdempotencyKeyMissing(ValidationFailed):
+    code = "idempotency_key_missing"
+    title = "An Idempotency-Key header is required"
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+    title = "This Idempotency-Key was used for another request"
+    http_status = 422
+
+
+class IdempotencyConflict(DomainError):
+    code = "idempotency_conflict"
+    title = "A request with this Idempotency-Key is in progress"
+    http_status = 409

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from applications.models import Licence, LicenceApplication, LicenceCondition
 from applications.services.references import next_reference
+from applications.signals import licence_changed
 from audit.services import audit_record
 from notifications.services import notify_on_commit
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
@@ -43,14 +44,13 @@ def _licence_transition(*, licence: Licence, actor: Any, transition: str, reason
     reasons = (reasons or "").strip()
     if not reasons:
         raise ValidationFailed(f"Reasons are required to {transition} a licence.")
-    return fire(
-        obj=licence,
-        transition=transition,
-        actor=actor,
-        action=f"licence.{transition}",
-        reason=reasons,
-        at=timezone.now(),
-    )
+    action = f"licence.{transition}"
+    with transaction.atomic():
+        licence = fire(
+            obj=licence, transition=transition, actor=actor, action=action, reason=reasons, at=timezone.now()
+        )
+        licence_changed.send(sender=Licence, licence=licence, actor=actor, action=action, reason=reasons)
+    return licence
 
 
 def licence_suspend(*, licence: Licence, actor: Any, reasons: str) -> Licence:
@@ -109,4 +109,7 @@ def licence_conditions_vary(
             payload={"reason": reasons},
         )
         notify_on_commit(event)
+        licence_changed.send(
+            sender=Licence, licence=licence, actor=actor, action="licence.vary_conditions", reason=reasons
+        )
     return licence

@@ -30,6 +30,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "django_fsm_log",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
     "accounts",
     "audit",
     "applications",
@@ -76,7 +81,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # instead of deadlocking on a read-then-write upgrade; the timeout is how long they queue.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
     # A file, not shared-cache memory: a worker thread in the tests then waits for locks instead of failing.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # TEST_SQLITE_NAME lets two checkouts (or two people) run the suite side by side.
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_NAME", default=str(VAR_DIR / "test.sqlite3"))}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -162,6 +168,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15 * 60,
     },
     "warn-pledge-dates": {"task": "reviews.tasks.deadlines_warn_pledge_dates", "schedule": 60 * 60},
+    "deliver-due-webhooks": {"task": "banking.tasks.webhooks_deliver_due", "schedule": 60},
+    "prune-idempotency-keys": {"task": "banking.tasks.idempotency_keys_prune", "schedule": 6 * 60 * 60},
     "remind-licence-anniversaries": {
         "task": "reviews.tasks.deadlines_remind_licence_anniversaries",
         "schedule": 6 * 60 * 60,
@@ -182,6 +190,76 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 LICENSING_PLEDGE_DAYS = env.int("LICENSING_PLEDGE_DAYS", default=105)
 # Upload limit the server refuses at once; per-type limits live on DocumentType.
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+
+# The bank API. Banks authenticate with OAuth 2.0 client credentials; errors are problem+json.
+API_SCOPES = {
+    "referrals:read": "Read the referrals addressed to your bank",
+    "referrals:write": "Report onboarding progress on your referrals",
+    "licences:read": "Verify licences",
+}
+OAUTH2_PROVIDER = {
+    "SCOPES": API_SCOPES,
+    "DEFAULT_SCOPES": ["__all__"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_TOKEN_LIFETIME_SECONDS", default=15 * 60),
+    "OAUTH2_VALIDATOR_CLASS": "banking.api.oauth.BankOAuth2Validator",
+}
+# Named explicitly: our models point at it, and migrations resolve the swappable setting by name.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["banking.api.auth.BankTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "vasp_licensing.problems.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "bank": env("API_BANK_RATE", default="600/minute"),
+        "public": env("API_PUBLIC_RATE", default="120/minute"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "VASP licensing: API for partner banks",
+    "DESCRIPTION": (
+        "Banking-onboarding referrals of licensed virtual-asset service providers, licence verification "
+        "and the public register. Banks authenticate with OAuth 2.0 client credentials at /o/token/ "
+        "(HTTP Basic with the client_id and client_secret printed by `bank_create`). Every error is "
+        "application/problem+json (RFC 9457). Status updates need an Idempotency-Key header. Webhooks "
+        "(referral.created, referral.cancelled, licence.updated) are signed per Standard Webhooks."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_TOKEN_URL": "/o/token/",
+    "OAUTH2_SCOPES": API_SCOPES,
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "banking.choices.ReferralStatus",
+        "BankReportedStatusEnum": "banking.choices.BankReportedStatus",
+        "DeclineReasonEnum": "banking.choices.DeclineReason",
+        "CancelReasonEnum": "banking.choices.CancelReason",
+        "LicenceStatusEnum": "applications.choices.LicenceStatus",
+        "ApprovalStatusEnum": [("approved", "Approved"), ("approved_in_principle", "Approved in principle")],
+    },
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Swagger UI from our own static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
+}
+# Webhooks: one attempt right away, then these waits (seconds); the sum exceeds 24 hours.
+WEBHOOK_RETRY_DELAYS = env.list(
+    "WEBHOOK_RETRY_DELAYS", cast=int, default=[5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600]
+)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=72)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,7 @@
+"""Signals other apps listen to, so applications never imports them (banking depends on applications)."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction of every licence change, after its audit event:
+# licence, actor, action ("licence.suspend", "licence.vary_conditions", ...), reason.
+licence_changed = Signal()

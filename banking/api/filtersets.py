@@ -1,0 +1,18 @@
+import django_filters
+
+from banking.choices import ReferralStatus
+from banking.models import Referral
+
+
+class ReferralFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ReferralStatus.choices)
+    updated_after = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gt",
+        label="Only referrals changed after this ISO 8601 time, e.g. 2026-11-24T09:00:00Z "
+        "(poll with the last one seen).",
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["status", "updated_after"]

@@ -1,0 +1,31 @@
+"""Hand a webhook attempt to a worker, now or later, without ever running it in the caller's thread.
+
+With a broker, Celery's countdown schedules it. The embedded setup has no broker and runs Celery
+tasks in-process: there a timer thread makes the attempt, so a slow bank never holds up a page;
+the beat sweeper (webhooks_deliver_due) catches anything a restart dropped.
+"""
+
+import threading
+
+from django.db import close_old_connections, connection
+
+
+def schedule(delivery_id: int, *, countdown: float) -> None:
+    from banking.tasks import webhook_deliver
+
+    if not webhook_deliver.app.conf.task_always_eager:
+        webhook_deliver.apply_async((delivery_id,), countdown=countdown)
+        return
+    timer = threading.Timer(countdown, _attempt_in_thread, args=(delivery_id,))
+    timer.daemon = True
+    timer.start()
+
+
+def _attempt_in_thread(delivery_id: int) -> None:
+    from banking.services.webhooks import webhook_attempt
+
+    close_old_connections()
+    try:
+        webhook_attempt(delivery_id=delivery_id)
+    finally:
+        connection.close()

@@ -1,0 +1,70 @@
+"""Reads for banks and for the people who follow referrals."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from applications.choices import PersonRoleKind
+from applications.models import LicenceCondition, Person
+from banking.choices import DeliveryStatus
+from banking.models import PartnerBank, Referral
+
+_PACK_ROLES = (
+    PersonRoleKind.RESPONSIBLE_OFFICER,
+    PersonRoleKind.DIRECTOR,
+    PersonRoleKind.SUBSTANTIAL_SHAREHOLDER,
+    PersonRoleKind.BENEFICIAL_OWNER,
+)
+
+
+def referral_list_for_bank(
+    *, bank: PartnerBank, status: str | None = None, updated_after: datetime | None = None
+) -> QuerySet[Referral]:
+    """Only the bank's own referrals; the other filters narrow them."""
+    referrals = Referral.objects.filter(bank=bank).select_related("firm", "bank")
+    if status:
+        referrals = referrals.filter(status=status)
+    if updated_after is not None:
+        referrals = referrals.filter(updated_at__gt=updated_after)
+    return referrals
+
+
+def referral_data_pack_queryset(*, bank: PartnerBank) -> QuerySet[Referral]:
+    """The bank's referrals with everything the data pack shows, in a fixed number of queries."""
+    people = Person.objects.filter(roles__role__in=_PACK_ROLES).distinct().prefetch_related("roles")
+    return (
+        Referral.objects.filter(bank=bank)
+        .select_related(
+            "firm", "bank", "consent_given_by", "application__licence_type", "application__licence__licence_type"
+        )
+        .prefetch_related(
+            Prefetch("firm__people", queryset=people),
+            Prefetch(
+                "application__licence__conditions",
+                queryset=LicenceCondition.objects.filter(lifted_at__isnull=True),
+                to_attr="conditions_in_force",
+            ),
+        )
+    )
+
+
+def referral_get_for_bank(*, bank: PartnerBank, public_id: Any) -> Referral | None:
+    return referral_data_pack_queryset(bank=bank).filter(public_id=public_id).first()
+
+
+def people_in_role(referral: Referral, role: str) -> list[tuple[Person, Any]]:
+    """(person, percentage) for each of the firm's people who holds role; from the prefetched rows."""
+    found = []
+    for person in referral.firm.people.all():
+        for person_role in person.roles.all():
+            if person_role.role == role:
+                found.append((person, person_role.percentage))
+    return found
+
+
+def webhook_endpoints_failing() -> QuerySet[PartnerBank]:
+    """Banks with deliveries that gave up or are still retrying after a failure."""
+    return PartnerBank.objects.filter(
+        deliveries__status__in=[DeliveryStatus.FAILED, DeliveryStatus.PENDING], deliveries__attempt_count__gt=0
+    ).distinct()

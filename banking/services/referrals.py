@@ -1,0 +1,195 @@
+"""Referrals: a firm's consented request to a partner bank, and the bank's onboarding progress on it."""
+
+from collections.abc import Sequence
+from typing import Any
+
+import rules
+from django.db import transaction
+from django.utils import timezone
+
+from applications.choices import ApplicationStatus, LicenceStatus
+from applications.models import Firm, Licence, LicenceApplication
+from applications.services.references import next_reference
+from audit.services import audit_record
+from banking import choices
+from banking.choices import BANK_STATUS_TRANSITIONS, BankReportedStatus, CancelReason, ReferralStatus
+from banking.models import PartnerBank, Referral
+from banking.rules import is_addressed_bank
+from banking.services.webhooks import licence_event_data, referral_event_data, webhook_queue
+from vasp_licensing.errors import NotPermitted, ValidationFailed
+from vasp_licensing.transitions import fire
+
+NOTE_MAX_LENGTH = 2000
+# What a licence change does to the open referrals of the firm.
+LICENCE_CANCEL_REASONS = {
+    "licence.suspend": CancelReason.LICENCE_SUSPENDED,
+    "licence.revoke": CancelReason.LICENCE_REVOKED,
+    "licence.surrender": CancelReason.LICENCE_SURRENDERED,
+}
+
+
+def qualifying_application(*, firm: Firm) -> LicenceApplication | None:
+    """The firm's approved application with an active licence, else one approved in principle."""
+    approved = (
+        LicenceApplication.objects.filter(
+            firm=firm, status=ApplicationStatus.APPROVED, licence__status=LicenceStatus.ACTIVE
+        )
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    if approved is not None:
+        return approved
+    return (
+        LicenceApplication.objects.filter(firm=firm, status=ApplicationStatus.APPROVED_IN_PRINCIPLE)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def referral_request(*, firm: Firm, banks: Sequence[PartnerBank], actor: Any, consent_text: str) -> list[Referral]:
+    """One referral per chosen bank, each recording the firm's consent, and a referral.created webhook each."""
+    consent_text = (consent_text or "").strip()
+    if not rules.has_perm("banking.request_referral", actor, firm):
+        raise NotPermitted("Only a firm admin of this firm may ask for bank referrals.")
+    if not banks:
+        raise ValidationFailed("Choose at least one partner bank.")
+    if not consent_text:
+        raise ValidationFailed("The firm's consent to share its data pack with the bank is required.")
+    with transaction.atomic():
+        application = qualifying_application(firm=firm)
+        if application is None:
+            raise ValidationFailed("Bank referrals are for firms with an active licence or an approval in principle.")
+        inactive = [bank.name for bank in banks if not bank.is_active]
+        if inactive:
+            raise ValidationFailed("These banks take no referrals at present", details=inactive)
+        already = list(
+            Referral.objects.filter(firm=firm, bank__in=banks, status__in=choices.OPEN_REFERRAL_STATUSES).values_list(
+                "bank__name", flat=True
+            )
+        )
+        if already:
+            raise ValidationFailed("The firm has an open referral to these banks already", details=sorted(already))
+        now = timezone.now()
+        created = []
+        for bank in banks:
+            referral = Referral.objects.create(
+                bank=bank,
+                firm=firm,
+                application=application,
+                consent_reference=next_reference(name="consent", prefix="CONSENT", width=5),
+                consent_text=consent_text,
+                consent_given_by=actor,
+                consent_given_at=now,
+            )
+            audit_record(
+                actor=actor,
+                action="referral.create",
+                obj=referral,
+                after={"status": referral.status, "bank": bank.name, "consent_reference": referral.consent_reference},
+                payload={"consent": consent_text},
+            )
+            webhook_queue(
+                bank=bank,
+                event_type=choices.WebhookEvent.REFERRAL_CREATED,
+                data=referral_event_data(referral),
+                referral=referral,
+            )
+            created.append(referral)
+    return created
+
+
+def _explain_bank_refusal(referral: Referral, actor: Any) -> str | None:
+    if not is_addressed_bank(actor, referral):
+        return "This referral is not addressed to your bank."
+    return None
+
+
+def referral_report_status(
+    *, referral: Referral, actor: Any, status: str, reason_code: str = "", note: str = ""
+) -> Referral:
+    """The bank reports its progress; each status is one transition, refused when it does not follow."""
+    note = (note or "").strip()
+    reason_code = (reason_code or "").strip()
+    if status not in BankReportedStatus.values:
+        raise ValidationFailed(
+            f"{status!r} is not a status a bank reports", details=[f"one of: {', '.join(BankReportedStatus.values)}"]
+        )
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationFailed(f"The note is longer than {NOTE_MAX_LENGTH} characters.")
+    extra: dict[str, Any] = {"note": note}
+    if status == BankReportedStatus.DECLINED:
+        if reason_code not in choices.DeclineReason.values:
+            raise ValidationFailed(
+                "A decline needs a reason code", details=[f"one of: {', '.join(choices.DeclineReason.values)}"]
+            )
+        extra["reason_code"] = reason_code
+    elif reason_code:
+        raise ValidationFailed("A reason code goes with a decline only.")
+    return fire(
+        obj=referral,
+        transition=BANK_STATUS_TRANSITIONS[BankReportedStatus(status)],
+        actor=actor,
+        action=f"referral.{status}",
+        reason=note,
+        explain_refusal=_explain_bank_refusal,
+        effects=lambda locked: {"reason_code": reason_code} if reason_code else None,
+        **extra,
+    )
+
+
+def referral_mark_delivered(*, referral: Referral) -> Referral:
+    """The bank accepted the referral.created webhook: it has the referral. Acts as the bank's service user."""
+    return fire(
+        obj=referral,
+        transition="deliver",
+        actor=referral.bank.service_user,
+        action="referral.deliver",
+    )
+
+
+def _queue_cancelled(referral: Referral) -> None:
+    webhook_queue(
+        bank=referral.bank,
+        event_type=choices.WebhookEvent.REFERRAL_CANCELLED,
+        data=referral_event_data(referral),
+        referral=referral,
+    )
+
+
+def referral_cancel(*, referral: Referral, actor: Any, reason: str = "") -> Referral:
+    """The firm withdraws its referral; the bank is told by a referral.cancelled webhook."""
+    with transaction.atomic():
+        cancelled = fire(obj=referral, transition="cancel", actor=actor, action="referral.cancel", reason=reason)
+        _queue_cancelled(cancelled)
+    return cancelled
+
+
+def referrals_on_licence_change(*, licence: Licence, actor: Any, action: str, reason: str) -> list[Referral]:
+    """Called inside the transaction of a licence change. Suspension, revocation or surrender cancel
+    the open referrals; every bank that holds a live referral or an opened account hears licence.updated."""
+    cancel_reason = LICENCE_CANCEL_REASONS.get(action)
+    cancelled = []
+    if cancel_reason is not None:
+        open_referrals = Referral.objects.filter(
+            application_id=licence.application_id, status__in=choices.OPEN_REFERRAL_STATUSES
+        ).select_related("bank")
+        for referral in open_referrals:
+            referral = fire(
+                obj=referral,
+                transition="cancel_for_licence",
+                actor=actor,
+                action="referral.cancel",
+                reason=reason,
+                reason_code=cancel_reason,
+            )
+            _queue_cancelled(referral)
+            cancelled.append(referral)
+    holding = Referral.objects.filter(
+        application_id=licence.application_id,
+        status__in=[*choices.OPEN_REFERRAL_STATUSES, ReferralStatus.ACCOUNT_OPENED],
+    ).values_list("bank_id", flat=True)
+    bank_ids = set(holding) | {referral.bank_id for referral in cancelled}
+    data = licence_event_data(licence, change=action.removeprefix("licence."))
+    for bank in PartnerBank.objects.filter(pk__in=bank_ids).order_by("pk"):
+        webhook_queue(bank=bank, event_type=choices.WebhookEvent.LICENCE_UPDATED, data=data, licence=licence)
+    return cancelled

@@ -1,0 +1,69 @@
+import base64
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from banking import services
+from banking.services import BankCredentials
+from tests.builders import Case, advance, complete_draft
+
+ALL_SCOPES = "referrals:read referrals:write licences:read"
+
+
+@dataclass
+class BankClient:
+    """A partner bank as its integrators see it: the credentials from bank_create and an HTTP client."""
+
+    credentials: BankCredentials
+    api: APIClient
+    token: str
+
+    @property
+    def bank(self):
+        return self.credentials.bank
+
+
+def fetch_token(credentials: BankCredentials, *, scope: str = ALL_SCOPES, client: APIClient | None = None):
+    """A real token from /o/token/, the client authenticated with HTTP Basic as the contract says."""
+    client = client or APIClient()
+    basic = base64.b64encode(f"{credentials.client_id}:{credentials.client_secret}".encode()).decode()
+    return client.post(
+        "/o/token/",
+        {"grant_type": "client_credentials", "scope": scope},
+        HTTP_AUTHORIZATION=f"Basic {basic}",
+    )
+
+
+def bank_client(name: str, *, scope: str = ALL_SCOPES, webhook_url: str = "") -> BankClient:
+    credentials = services.bank_create(name=name, webhook_url=webhook_url)
+    response = fetch_token(credentials, scope=scope)
+    assert response.status_code == 200, response.content
+    token = response.json()["access_token"]
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return BankClient(credentials=credentials, api=api, token=token)
+
+
+@pytest.fixture
+def licensed_case(staff) -> Case:
+    return advance(complete_draft(staff), "approved")
+
+
+@pytest.fixture
+def bank_a(db) -> BankClient:
+    return bank_client("Harbour Bank")
+
+
+@pytest.fixture
+def bank_b(db) -> BankClient:
+    return bank_client("Peak Bank")
+
+
+def refer(case: Case, *banks: BankClient):
+    return services.referral_request(
+        firm=case.firm,
+        banks=[bank.bank for bank in banks],
+        actor=case.firm_admin,
+        consent_text="We consent to share our data pack with the banks chosen.",
+    )
