@@ -9,7 +9,7 @@ from tests.builders import Case, Regulators, advance, complete_draft
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", settings.CLIENT_SECRET_HASHER]
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +45,8 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.VAR_DIR.mkdir(exist_ok=True)  # the SQLite test database lives there
+    # With Redis as the cache (CI's service pass), parallel test processes keep their keys apart.
+    settings.CACHES["default"]["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 def pytest_sessionstart(session):

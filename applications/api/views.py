@@ -3,10 +3,10 @@
 from typing import Any
 
 import django_filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.core.validators import RegexValidator
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,14 +17,13 @@ from applications.api.serializers import LicenceVerificationSerializer, Register
 from applications.choices import LicenceStatus
 from applications.models import Licence
 from banking.api.auth import BankRateThrottle, HasScope, IsPartnerBank, PublicRateThrottle
-from vasp_licensing.api import problem_responses
+from vasp_licensing.api import StrictCursorPagination, StrictFilterSet, problem_responses
+
+LICENCE_TYPE_CODE_PATTERN = r"^[-a-zA-Z0-9_]+$"
 
 
-class RegisterPagination(CursorPagination):
+class RegisterPagination(StrictCursorPagination):
     ordering = ("number",)
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class LicenceVerificationView(APIView):
@@ -45,10 +44,16 @@ class LicenceVerificationView(APIView):
         return Response(LicenceVerificationSerializer(licence).data)
 
 
-class RegisterFilterSet(django_filters.FilterSet):
+class RegisterFilterSet(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=LicenceStatus.choices)
-    licence_type = django_filters.CharFilter(field_name="licence_type__code", label="Licence type code, e.g. vatp")
-    q = django_filters.CharFilter(method="search", label="Licence number, firm name or registration number")
+    licence_type = django_filters.CharFilter(
+        field_name="licence_type__code",
+        label="Licence type code, e.g. vatp",
+        validators=[RegexValidator(LICENCE_TYPE_CODE_PATTERN, "A licence type code: letters, digits, - and _.")],
+    )
+    q = django_filters.CharFilter(
+        method="search", max_length=200, label="Licence number, firm name or registration number"
+    )
 
     class Meta:
         model = Licence
@@ -62,7 +67,19 @@ class RegisterFilterSet(django_filters.FilterSet):
     list=extend_schema(
         summary="The public register of licences",
         description="Every licence granted, with its status and the conditions in force. No sign-in needed.",
-        responses={200: RegisterLicenceSerializer(many=True), **problem_responses(400, 429)},
+        parameters=[
+            OpenApiParameter(
+                "licence_type",
+                {"type": "string", "pattern": LICENCE_TYPE_CODE_PATTERN},
+                description="Licence type code, e.g. vatp",
+            ),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "pattern": r"^[^\x00]+$", "maxLength": 200},
+                description="Licence number, firm name or registration number",
+            ),
+        ],
+        responses={200: RegisterLicenceSerializer(many=True), **problem_responses(400, 404, 429)},
     )
 )
 class RegisterLicenceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -7,6 +7,7 @@ from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitSchem
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication, TokenHasScope
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -51,7 +52,14 @@ class BankTokenScheme(DjangoOAuthToolkitScheme):
     target_class = "banking.api.auth.BankTokenAuthentication"
 
 
-class BankRateThrottle(SimpleRateThrottle):
+class SettingsRateThrottle(SimpleRateThrottle):
+    """Reads its rate from the settings when asked, not once at import, so a changed setting applies."""
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class BankRateThrottle(SettingsRateThrottle):
     """Per bank, whichever token it uses: rate 'bank' in REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']."""
 
     scope = "bank"
@@ -63,7 +71,7 @@ class BankRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": bank.pk}
 
 
-class PublicRateThrottle(SimpleRateThrottle):
+class PublicRateThrottle(SettingsRateThrottle):
     """Anonymous readers of the public register, per client address."""
 
     scope = "public"

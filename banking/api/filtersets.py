@@ -2,9 +2,10 @@ import django_filters
 
 from banking.choices import ReferralStatus
 from banking.models import Referral
+from vasp_licensing.api import StrictFilterSet
 
 
-class ReferralFilterSet(django_filters.FilterSet):
+class ReferralFilterSet(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=ReferralStatus.choices)
     updated_after = django_filters.IsoDateTimeFilter(
         field_name="updated_at",

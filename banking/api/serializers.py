@@ -152,16 +152,55 @@ class ReferralDetailSerializer(ReferralSerializer):
         read_only_fields = fields
 
 
-class ReferralStatusUpdateSerializer(serializers.Serializer):
+class StrictCharField(serializers.CharField):
+    """Text must arrive as a JSON string; DRF would turn 0 or true into "0" or "True"."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """Unknown fields are a 400: a misspelt field must not be dropped without a word."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
+        if unknown:
+            raise serializers.ValidationError(dict.fromkeys(unknown, "This field is not part of the request."))
+        return attrs
+
+
+class ReferralProgressReportSerializer(StrictInputSerializer):
+    """Schema only: a report of progress (no reason code)."""
+
+    status = serializers.ChoiceField(
+        choices=[(value, label) for value, label in BankReportedStatus.choices if value != BankReportedStatus.DECLINED]
+    )
+    note = StrictCharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ReferralDeclineReportSerializer(StrictInputSerializer):
+    """Schema only: a decline, with its reason code."""
+
+    status = serializers.ChoiceField(choices=[(BankReportedStatus.DECLINED.value, BankReportedStatus.DECLINED.label)])
+    reason_code = serializers.ChoiceField(choices=DeclineReason.choices)
+    note = StrictCharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ReferralStatusUpdateSerializer(StrictInputSerializer):
+    """What the status endpoint validates; the schema shows it as one of the two shapes above."""
+
     status = serializers.ChoiceField(choices=BankReportedStatus.choices)
     reason_code = serializers.ChoiceField(
         choices=DeclineReason.choices, required=False, allow_blank=True, help_text="Required with declined, only then."
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         required=False, allow_blank=True, max_length=2000, help_text="Shown to the firm, e.g. what the bank needs."
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
         declined = attrs["status"] == BankReportedStatus.DECLINED
         if declined and not attrs.get("reason_code"):
             raise serializers.ValidationError({"reason_code": "A decline needs a reason code."})

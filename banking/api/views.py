@@ -3,10 +3,11 @@
 import json
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,19 +15,27 @@ from rest_framework.response import Response
 from banking import selectors, services
 from banking.api.auth import BankRateThrottle, HasScope, IsPartnerBank
 from banking.api.filtersets import ReferralFilterSet
-from banking.api.serializers import ReferralDetailSerializer, ReferralSerializer, ReferralStatusUpdateSerializer
+from banking.api.serializers import (
+    ReferralDeclineReportSerializer,
+    ReferralDetailSerializer,
+    ReferralProgressReportSerializer,
+    ReferralSerializer,
+    ReferralStatusUpdateSerializer,
+)
 from banking.models import Referral
+from banking.services.idempotency import KEY_MAX_LENGTH, KEY_PATTERN
 from vasp_licensing.api import CreatedCursorPagination, problem_responses
 from vasp_licensing.problems import domain_problem, problem_response
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    OpenApiTypes.STR,
+    {"type": "string", "minLength": 1, "maxLength": KEY_MAX_LENGTH, "pattern": KEY_PATTERN.pattern},
     location=OpenApiParameter.HEADER,
     required=True,
     description=(
-        "A unique key per request, e.g. a UUID (at most 255 characters). Retrying with the same key and body "
-        "returns the first response (with `Idempotent-Replayed: true`); the same key with another body is 422."
+        "A unique key per request, e.g. a UUID: visible ASCII without spaces, at most 255 characters. "
+        "Retrying with the same key and body returns the first response (with `Idempotent-Replayed: true`); "
+        "the same key with another body is 422."
     ),
 )
 
@@ -40,7 +49,7 @@ def _json(data: Any) -> Any:
     list=extend_schema(
         summary="List the referrals addressed to your bank",
         description="Newest first, cursor-paginated. Poll with `updated_after` to fetch what changed.",
-        responses={200: ReferralSerializer(many=True), **problem_responses(400, 401, 403, 429)},
+        responses={200: ReferralSerializer(many=True), **problem_responses(400, 401, 403, 404, 429)},
     ),
     retrieve=extend_schema(
         summary="Read a referral with the firm's data pack",
@@ -74,6 +83,12 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return selectors.referral_list_for_bank(bank=bank)
         return selectors.referral_data_pack_queryset(bank=bank)
 
+    def get_object(self) -> Any:
+        try:
+            return super().get_object()
+        except Http404:  # the same answer for an id of another bank's referral: ids do not leak
+            raise NotFound("No referral with this id is addressed to your bank.") from None
+
     def get_serializer_class(self) -> Any:
         if self.action == "retrieve":
             return ReferralDetailSerializer
@@ -89,7 +104,11 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             "the current status is 409 and changes nothing."
         ),
         parameters=[IDEMPOTENCY_KEY],
-        request=ReferralStatusUpdateSerializer,
+        request=PolymorphicProxySerializer(
+            component_name="ReferralStatusUpdate",
+            serializers=[ReferralProgressReportSerializer, ReferralDeclineReportSerializer],
+            resource_type_field_name=None,
+        ),
         responses={200: ReferralSerializer, **problem_responses(400, 401, 403, 404, 409, 422, 429)},
     )
     @action(detail=True, methods=["post"])

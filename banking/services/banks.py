@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -35,7 +36,8 @@ class BankCredentials:
             "bank": self.bank.name,
             "client_id": self.client_id,
             "client_secret": self.client_secret,
-            "token_url": "/o/token/",
+            "token_url": f"{settings.SITE_URL}/o/token/",
+            "api_docs": f"{settings.SITE_URL}/api/docs/",
             "scopes": self.bank.scopes,
             "webhook_url": self.bank.webhook_url or None,
             "webhook_secret": self.webhook_secret,
@@ -83,7 +85,10 @@ def bank_create(*, name: str, webhook_url: str = "", actor: Any = None) -> BankC
             raise ValidationFailed(
                 f"A partner bank named {name!r} exists already; use bank_credentials to rotate its credentials."
             )
-        service_user = User.objects.create_user(email=f"bank-{uuid.uuid4().hex[:12]}@partner-banks.invalid")
+        # The bank's actor in the audit trail and fsm-log; it never signs in with a password.
+        service_user = User.objects.create_user(
+            email=f"bank-{uuid.uuid4().hex[:12]}@partner-banks.invalid", first_name=name[:150], last_name="(bank)"
+        )
         bank = PartnerBank.objects.create(
             name=name, service_user=service_user, webhook_url=webhook_url, webhook_secret=new_webhook_secret()
         )

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -21,6 +22,8 @@ from vasp_licensing.errors import (
 )
 
 KEY_MAX_LENGTH = 255
+# Visible ASCII, no spaces: a UUID or any token a client makes; the OpenAPI document says the same.
+KEY_PATTERN = re.compile(r"^[!-~]{1,255}$")
 Outcome = tuple[int, dict[str, Any]]
 
 
@@ -45,11 +48,13 @@ def idempotency_run(
 
     Domain refusals are outcomes too and are replayed; an unexpected error releases the key for a retry.
     """
-    key = (key or "").strip()
-    if not key:
+    if not (key or "").strip():
         raise IdempotencyKeyMissing("This request needs an Idempotency-Key header (a unique string, e.g. a UUID).")
-    if len(key) > KEY_MAX_LENGTH:
-        raise ValidationFailed(f"The Idempotency-Key is longer than {KEY_MAX_LENGTH} characters.")
+    assert key is not None
+    if not KEY_PATTERN.match(key):
+        raise ValidationFailed(
+            f"The Idempotency-Key must be 1 to {KEY_MAX_LENGTH} visible ASCII characters without spaces, e.g. a UUID."
+        )
     try:
         with transaction.atomic():
             record = IdempotencyRecord.objects.create(

@@ -76,6 +76,7 @@ def referral_request(*, firm: Firm, banks: Sequence[PartnerBank], actor: Any, co
                 bank=bank,
                 firm=firm,
                 application=application,
+                licence=Licence.objects.filter(application=application).first(),
                 consent_reference=next_reference(name="consent", prefix="CONSENT", width=5),
                 consent_text=consent_text,
                 consent_given_by=actor,

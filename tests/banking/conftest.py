@@ -1,7 +1,9 @@
 import base64
+import hashlib
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from banking import services
@@ -9,6 +11,13 @@ from banking.services import BankCredentials
 from tests.builders import Case, advance, complete_draft
 
 ALL_SCOPES = "referrals:read referrals:write licences:read"
+
+
+def stored_token(token: str):
+    """The AccessToken row of a bearer token; tokens are stored as SHA-256 checksums only (RFC 9700)."""
+    from oauth2_provider.models import AccessToken
+
+    return AccessToken.objects.filter(token_checksum=hashlib.sha256(token.encode()).hexdigest())
 
 
 @dataclass
@@ -24,15 +33,13 @@ class BankClient:
         return self.credentials.bank
 
 
-def fetch_token(credentials: BankCredentials, *, scope: str = ALL_SCOPES, client: APIClient | None = None):
-    """A real token from /o/token/, the client authenticated with HTTP Basic as the contract says."""
+def fetch_token(credentials: BankCredentials, *, scope: str | None = ALL_SCOPES, client: APIClient | None = None):
+    """A real token from /o/token/, the client authenticated with HTTP Basic as the contract says.
+    scope=None asks for no scope in particular."""
     client = client or APIClient()
     basic = base64.b64encode(f"{credentials.client_id}:{credentials.client_secret}".encode()).decode()
-    return client.post(
-        "/o/token/",
-        {"grant_type": "client_credentials", "scope": scope},
-        HTTP_AUTHORIZATION=f"Basic {basic}",
-    )
+    form = {"grant_type": "client_credentials", **({"scope": scope} if scope is not None else {})}
+    return client.post("/o/token/", form, HTTP_AUTHORIZATION=f"Basic {basic}")
 
 
 def bank_client(name: str, *, scope: str = ALL_SCOPES, webhook_url: str = "") -> BankClient:
@@ -43,6 +50,14 @@ def bank_client(name: str, *, scope: str = ALL_SCOPES, webhook_url: str = "") ->
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return BankClient(credentials=credentials, api=api, token=token)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Banks of different tests share primary keys, hence throttle buckets; each test starts with a full one."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -92,6 +92,15 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+CLIENT_SECRET_HASHER = "vasp_licensing.hashers.ClientSecretHasher"  # OAuth client secrets only
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    CLIENT_SECRET_HASHER,
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -202,6 +211,21 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": ["__all__"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_TOKEN_LIFETIME_SECONDS", default=15 * 60),
     "OAUTH2_VALIDATOR_CLASS": "banking.api.oauth.BankOAuth2Validator",
+    "CLIENT_SECRET_HASHER": "client_secret_pbkdf2_sha256",  # see vasp_licensing/hashers.py
+    # RFC 9700 (OAuth 2.0 Security BCP): no implicit or password grants, no tokens in URLs, tokens stored
+    # as checksums only, https redirect URIs. Banks use client credentials only; this shuts the other doors.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 # Named explicitly: our models point at it, and migrations resolve the swappable setting by name.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
@@ -225,13 +249,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "VASP licensing: API for partner banks",
-    "DESCRIPTION": (
-        "Banking-onboarding referrals of licensed virtual-asset service providers, licence verification "
-        "and the public register. Banks authenticate with OAuth 2.0 client credentials at /o/token/ "
-        "(HTTP Basic with the client_id and client_secret printed by `bank_create`). Every error is "
-        "application/problem+json (RFC 9457). Status updates need an Idempotency-Key header. Webhooks "
-        "(referral.created, referral.cancelled, licence.updated) are signed per Standard Webhooks."
-    ),
+    # The integration guide a bank developer reads first, at the top of /api/docs/.
+    "DESCRIPTION": (BASE_DIR / "banking" / "api" / "guide.md").read_text(encoding="utf-8"),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
@@ -247,6 +266,10 @@ SPECTACULAR_SETTINGS = {
         "LicenceStatusEnum": "applications.choices.LicenceStatus",
         "ApprovalStatusEnum": [("approved", "Approved"), ("approved_in_principle", "Approved in principle")],
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vasp_licensing.api.closed_request_bodies",
+    ],
     "SERVE_AUTHENTICATION": [],
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # Swagger UI from our own static files (drf-spectacular-sidecar), never a CDN.

@@ -15,6 +15,11 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 if not env("CELERY_BROKER_URL", default=""):
     raise ImproperlyConfigured("Production needs CELERY_BROKER_URL (Redis).")
 
+# Links in e-mails, the bank API and webhooks point here; a default would send banks to localhost.
+SITE_URL = env("SITE_URL")
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be the site's public https:// address.")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # Health probes come from inside the network over plain HTTP.
