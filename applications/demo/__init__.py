@@ -1,4 +1,5 @@
-"""Demo data for `manage.py seed_demo`: regulator staff, firms, and applications in every state.
+"""Demo data for `manage.py seed_demo`: regulator staff, firms, applications in every state, and
+partner banks with referrals in every state (banking.demo).
 
 Idempotent: demo rows are recognised by stable keys (firm registration numbers DEMO-00001...,
 users @demo.regulator.example and @firmNNNNN.demo.example), so a second run adds only the firms
@@ -25,6 +26,7 @@ from applications.demo.specimen import StoredFile, store_specimen
 from applications.demo.staff import Staff, ensure_staff
 from applications.demo.trail import write_trail
 from applications.models import Firm
+from banking.demo import seed_banks
 
 DEFAULT_FIRMS = 85  # the 80+ international firms the city expects
 CHUNK_FIRMS = 1000
@@ -63,6 +65,8 @@ def seed_demo(*, firms: int = DEFAULT_FIRMS, password: str) -> SeedResult:
             created.update(persist_firms(seeds) | persist_cases(cases))
             created.update(write_trail(step for case in cases for step in case.steps))
             reset_queries()  # with DEBUG on, Django keeps every bulk INSERT's SQL: hundreds of MB by 10,000 firms
+        # Partner banks and referrals come last: only licensed firms are referred to banks.
+        created.update(seed_banks(firms=demo_firms))
         total = demo_firms.count()
     return SeedResult(staff=staff, firms_total=total, created=dict(created), seconds=time.perf_counter() - started)
 

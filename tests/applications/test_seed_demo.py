@@ -2,6 +2,7 @@ import hashlib
 import itertools
 import json
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -13,8 +14,9 @@ from django.core.management.base import CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django_fsm_log.models import StateLog
+from rest_framework.test import APIClient
 
-from accounts.choices import RegulatorRole
+from accounts.choices import FirmRole, RegulatorRole
 from accounts.models import User
 from applications.choices import ApplicationStatus, LicenceStatus
 from applications.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
@@ -32,7 +34,10 @@ from applications.selectors import application_missing_items, application_snapsh
 from applications.services.references import next_application_reference
 from audit.models import AuditEvent
 from audit.services import audit_chain_verify
+from banking.choices import ReferralStatus
+from banking.models import PartnerBank, Referral, WebhookDelivery
 from reviews.models import Decision, InformationRequestItem
+from tests.banking.conftest import fetch_token
 
 pytestmark = pytest.mark.django_db
 
@@ -247,3 +252,115 @@ def test_seeded_groups_are_the_regulator_roles():
     seed(firms=0)
 
     assert set(Group.objects.values_list("name", flat=True)) >= set(RegulatorRole.values)
+
+
+# Partner banks and referrals. 40 firms hold 8 licensed ones, enough for Demo Bank's 8 states.
+BANK_FIRMS = 40
+
+
+def referral_rows() -> dict[str, int]:
+    return {
+        "banks": PartnerBank.objects.count(),
+        "referrals": Referral.objects.count(),
+        "state logs": StateLog.objects.count(),
+        "audit events": AuditEvent.objects.count(),
+    }
+
+
+def test_seed_creates_demo_bank_with_a_referral_in_every_status():
+    seed(firms=BANK_FIRMS)
+
+    demo_bank = PartnerBank.objects.get(name="Demo Bank")
+    assert set(demo_bank.referrals.values_list("status", flat=True)) == set(ReferralStatus)
+    assert PartnerBank.objects.count() >= 3
+
+
+def test_seeded_banks_have_no_webhook_url_so_nothing_is_sent():
+    seed(firms=BANK_FIRMS)
+
+    assert not PartnerBank.objects.exclude(webhook_url="").exists()
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_seed_twice_creates_no_new_banks_or_referrals():
+    seed(firms=BANK_FIRMS)
+    before = referral_rows()
+
+    seed(firms=BANK_FIRMS)
+
+    assert referral_rows() == before
+
+
+def test_seed_with_more_firms_fills_in_the_missing_referral_states():
+    seed(firms=12)
+    assert set(Referral.objects.filter(bank__name="Demo Bank").values_list("status", flat=True)) < set(ReferralStatus)
+
+    seed(firms=BANK_FIRMS)
+
+    statuses = list(Referral.objects.filter(bank__name="Demo Bank").values_list("status", flat=True))
+    assert sorted(statuses) == sorted(ReferralStatus)
+
+
+@pytest.mark.parametrize("firms", [0, 3])
+def test_seed_with_no_licensed_firm_creates_the_banks_without_referrals(firms):
+    seed(firms=firms)
+
+    assert PartnerBank.objects.filter(name="Demo Bank").exists()
+    assert not Referral.objects.exists()
+
+
+def test_seed_with_referrals_keeps_the_audit_chain_intact():
+    seed(firms=BANK_FIRMS)
+
+    assert AuditEvent.objects.filter(action="bank.create").count() == PartnerBank.objects.count()
+    assert audit_chain_verify() is None
+    call_command("audit_verify", stdout=StringIO())
+
+
+def test_every_referral_status_is_explained_by_its_state_logs():
+    seed(firms=BANK_FIRMS)
+
+    referral_type = ContentType.objects.get_for_model(Referral)
+    for referral in Referral.objects.select_related("bank"):
+        trail = list(StateLog.objects.filter(content_type=referral_type, object_id=referral.pk).order_by("pk"))
+        # A referral starts requested; the last transition explains its status.
+        assert (trail[-1].state if trail else ReferralStatus.REQUESTED) == referral.status
+        assert [log.source_state for log in trail[:1]] in ([], [ReferralStatus.REQUESTED])
+        assert all(earlier.state == later.source_state for earlier, later in itertools.pairwise(trail))
+        events = AuditEvent.objects.filter(object_type="banking.referral", object_id=str(referral.pk))
+        assert events.count() == len(trail) + 1  # referral.create, then one event per transition
+
+
+def test_referrals_are_asked_for_by_the_firm_admin_and_answered_by_the_bank():
+    seed(firms=BANK_FIRMS)
+
+    referral_type = ContentType.objects.get_for_model(Referral)
+    for referral in Referral.objects.select_related("bank"):
+        assert referral.consent_given_by.firm_memberships.get(firm=referral.firm).role == FirmRole.FIRM_ADMIN
+        assert referral.consent_text
+        for log in StateLog.objects.filter(content_type=referral_type, object_id=referral.pk):
+            # The firm withdraws its own referral; every other move is the bank's.
+            expected = referral.consent_given_by_id if log.transition == "cancel" else referral.bank.service_user_id
+            assert log.by_id == expected
+
+
+def test_seed_prints_how_to_get_the_demo_bank_credentials():
+    output = seed(firms=0)
+
+    assert 'python manage.py bank_credentials --name "Demo Bank"' in output
+
+
+def test_demo_bank_credentials_from_bank_credentials_read_its_seeded_referrals():
+    seed(firms=BANK_FIRMS)
+    out = StringIO()
+    call_command("bank_credentials", name="Demo Bank", stdout=out, stderr=StringIO())
+    printed = json.loads(out.getvalue())
+
+    token = fetch_token(SimpleNamespace(client_id=printed["client_id"], client_secret=printed["client_secret"]))
+    assert token.status_code == 200, token.content
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token.json()['access_token']}")
+    listed = api.get("/api/v1/bank/referrals/")
+
+    assert listed.status_code == 200
+    assert {item["status"] for item in listed.json()["results"]} == set(ReferralStatus)

@@ -7,6 +7,7 @@ from applications.choices import ApplicationStatus
 from applications.demo import DEFAULT_FIRMS, SeedResult, seed_demo
 from applications.demo.content import firm_domain
 from applications.models import LicenceApplication
+from banking.demo import DEMO_BANK
 
 # Documented in --help and printed with the logins; set DEMO_PASSWORD to use another.
 DEFAULT_DEMO_PASSWORD = "harbour-demo-2026"
@@ -15,7 +16,8 @@ DEFAULT_DEMO_PASSWORD = "harbour-demo-2026"
 class Command(BaseCommand):
     help = (
         "Load idempotent demo data: regulator staff of every role, N firms (default 85) with applications in "
-        "every state, licences and their audit trail; prints the demo logins. Run again with a larger --firms "
+        "every state, licences and their audit trail, partner banks (one named " + DEMO_BANK + ") with referrals "
+        "in every state; prints the demo logins. Run again with a larger --firms "
         "to add firms. Every demo user's password is $DEMO_PASSWORD, or " + DEFAULT_DEMO_PASSWORD + " when unset."
     )
 
@@ -38,6 +40,11 @@ class Command(BaseCommand):
             f"in {result.seconds:.1f} s."
         )
         self._print_logins(result, password)
+        # Client secrets are stored hashed, so the seed cannot print working ones: new ones are issued on demand.
+        self.stdout.write(
+            f"\nTo try the bank API as {DEMO_BANK}, issue its credentials (shown once): "
+            f'python manage.py bank_credentials --name "{DEMO_BANK}"'
+        )
 
     def _print_logins(self, result: SeedResult, password: str) -> None:
         rows = [*result.staff.logins(), *self._firm_logins()]
