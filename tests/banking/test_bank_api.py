@@ -12,6 +12,7 @@ from banking.services import referral_cancel
 from tests.banking.conftest import bank_client, refer, stored_token
 
 PROBLEM = "application/problem+json"
+NO_SUCH_REFERRAL = "00000000-0000-4000-8000-000000000000"  # fixed: xdist workers must collect the same ids
 
 
 def referral_url(referral: Referral) -> str:
@@ -214,8 +215,8 @@ def test_public_register_needs_no_sign_in_and_ignores_a_stale_token(licensed_cas
     ("method", "path"),
     [
         ("get", "/api/v1/bank/referrals/"),
-        ("get", f"/api/v1/bank/referrals/{uuid.uuid4()}/"),
-        ("post", f"/api/v1/bank/referrals/{uuid.uuid4()}/status/"),
+        ("get", f"/api/v1/bank/referrals/{NO_SUCH_REFERRAL}/"),
+        ("post", f"/api/v1/bank/referrals/{NO_SUCH_REFERRAL}/status/"),
         ("get", "/api/v1/licences/VATP-2026-0001/"),
     ],
 )
