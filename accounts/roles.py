@@ -13,15 +13,29 @@ from django.db.models import Q
 from accounts.choices import RegulatorRole
 
 # Every regulator reads the records of these apps in the admin.
-READABLE_APPS = ("accounts", "applications", "reviews", "screening", "notifications", "audit", "django_fsm_log")
-# Licensing managers also maintain the configuration: licence types and document requirements.
-CONFIGURATION_MODELS = ("licencetype", "documenttype", "requireddocument")
+READABLE_APPS = (
+    "accounts",
+    "applications",
+    "reviews",
+    "screening",
+    "notifications",
+    "audit",
+    "django_fsm_log",
+    "banking",
+)
+# Licensing managers also maintain the configuration: licence types and document requirements, and
+# the partner banks' endpoints and scopes (credentials only ever come from bank_create).
+CONFIGURATION_MODELS = {
+    "applications": ("licencetype", "documenttype", "requireddocument"),
+    "banking": ("partnerbank",),
+}
 
 
 def role_permissions(role: RegulatorRole) -> Q:
     wanted = Q(content_type__app_label__in=READABLE_APPS, codename__startswith="view_")
     if role == RegulatorRole.LICENSING_MANAGER:
-        wanted |= Q(content_type__app_label="applications", content_type__model__in=CONFIGURATION_MODELS)
+        for app_label, models in CONFIGURATION_MODELS.items():
+            wanted |= Q(content_type__app_label=app_label, content_type__model__in=models)
     return wanted
 
 

@@ -216,6 +216,8 @@ class WebhookDelivery(models.Model):
         max_length=20, choices=choices.DeliveryStatus.choices, default=choices.DeliveryStatus.PENDING, db_index=True
     )
     attempt_count = models.PositiveIntegerField(default=0)
+    # Queueing starts a round of retries on WEBHOOK_RETRY_DELAYS, and so does each replay.
+    round_started_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     delivered_at = models.DateTimeField(null=True, blank=True)

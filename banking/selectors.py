@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from applications.choices import PersonRoleKind
 from applications.models import LicenceCondition, Person
@@ -63,8 +63,13 @@ def people_in_role(referral: Referral, role: str) -> list[tuple[Person, Any]]:
     return found
 
 
+def failing_deliveries(prefix: str = "") -> Q:
+    """Deliveries the regulator chases with the bank: given up, or retrying after a failed attempt."""
+    return Q(**{f"{prefix}status": DeliveryStatus.FAILED}) | Q(
+        **{f"{prefix}status": DeliveryStatus.PENDING, f"{prefix}last_error__gt": ""}
+    )
+
+
 def webhook_endpoints_failing() -> QuerySet[PartnerBank]:
-    """Banks with deliveries that gave up or are still retrying after a failure."""
-    return PartnerBank.objects.filter(
-        deliveries__status__in=[DeliveryStatus.FAILED, DeliveryStatus.PENDING], deliveries__attempt_count__gt=0
-    ).distinct()
+    """Banks with a delivery that gave up or is retrying after a failure."""
+    return PartnerBank.objects.filter(failing_deliveries("deliveries__")).distinct()

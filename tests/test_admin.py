@@ -20,10 +20,12 @@ from applications.choices import ApplicationStatus as S
 from applications.choices import LicenceStatus as L
 from applications.models import DocumentType, Firm, Licence, LicenceApplication, LicenceType, Person
 from audit.models import AuditEvent
+from banking import services as bank_services
 from reviews.models import Decision
 from screening.models import ScreeningHit
 from screening.services import sanctions_list_load, screening_adjudicate, screening_run
 from tests.factories import TEST_PASSWORD, UserFactory
+from vasp_licensing.problems import domain_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +44,10 @@ SERVICE_RECORDS = [
     "audit.AuditChainHead",
     "screening.SanctionsEntry",
     "screening.ScreeningHit",
+    "banking.PartnerBank",  # bank_create prints the credentials once; the admin cannot
+    "banking.Referral",
+    "banking.WebhookDelivery",
+    "banking.IdempotencyRecord",
 ]
 
 
@@ -64,10 +70,23 @@ def superuser() -> User:
     return User.objects.create_superuser(email="root@regulator.example", password=TEST_PASSWORD)
 
 
+def bank_records(case, settings) -> None:
+    """A bank with a referral, a webhook delivery that failed once, and a stored idempotent answer."""
+    settings.WEBHOOK_RETRY_DELAYS = []  # one attempt, then failed: no retry thread outlives the test
+    bank = bank_services.bank_create(name="Admin Bank", webhook_url="http://127.0.0.1:9/refused").bank
+    [referral] = bank_services.referral_request(
+        firm=case.firm, banks=[bank], actor=case.firm_admin, consent_text="We consent to share our data pack."
+    )
+    bank_services.webhook_attempt(delivery_id=referral.deliveries.get().pk)
+    bank_services.idempotency_run(
+        bank=bank, key="admin-key", fingerprint="0" * 64, run=lambda: (200, {}), problem=domain_problem
+    )
+
+
 @pytest.fixture
-def every_record(case_in):
+def every_record(case_in, settings):
     """Something in every table: an approved case (licence, decision, snapshot), one waiting on the firm,
-    and a screening hit cleared as a false match."""
+    a screening hit cleared as a false match, and a bank's referral with a webhook delivery."""
     approved = case_in("approved")
     waiting = case_in("information_requested")
     sanctions_list_load(path=SAMPLES / "un_sc_sample.xml")
@@ -81,6 +100,7 @@ def every_record(case_in):
         status="false_match",
         note="Different date of birth.",
     )
+    bank_records(approved, settings)
     return approved
 
 

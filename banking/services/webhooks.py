@@ -6,15 +6,17 @@ delays nobody. Failures are retried on WEBHOOK_RETRY_DELAYS (over 24 hours in al
 delivery is marked failed for the regulator to see and replay.
 """
 
-import contextlib
 import json
+import logging
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
 import rules
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -25,10 +27,13 @@ from audit.services import audit_record
 from banking import dispatch
 from banking.choices import DeliveryStatus, ReferralStatus, WebhookEvent
 from banking.models import PartnerBank, Referral, WebhookAttempt, WebhookDelivery
-from vasp_licensing.errors import InvalidTransition, NotPermitted
+from vasp_licensing.errors import DomainError, InvalidTransition, NotPermitted
 
-RESPONSE_EXCERPT_CHARS = 500
+logger = logging.getLogger(__name__)
+
+RESPONSE_EXCERPT_BYTES = 500
 USER_AGENT = "vasp-licensing-webhooks/1.0"
+REPLAY_ACTION = "webhook.replay"
 
 
 def _firm_summary(firm: Any) -> dict[str, Any]:
@@ -75,8 +80,11 @@ def webhook_queue(
     referral: Referral | None = None,
     licence: Licence | None = None,
 ) -> WebhookDelivery | None:
-    """Record a delivery in the caller's transaction and send it after commit. None when the bank has no endpoint."""
-    if not bank.webhook_url or not bank.is_active:
+    """Record a delivery in the caller's transaction and send it after commit. None when the bank has no endpoint.
+
+    Nothing is sent for a transaction that rolls back: the attempt is scheduled on commit only.
+    """
+    if endpoint_problem(bank) is not None:
         return None
     now = timezone.now()
     body = json.dumps(
@@ -128,89 +136,159 @@ def signed_headers(delivery: WebhookDelivery, *, at: datetime) -> dict[str, str]
     }
 
 
-def _post(delivery: WebhookDelivery) -> tuple[int | None, str, str, int]:
-    """One HTTP attempt: (status code, error, response excerpt, duration in ms). Never raises."""
+@dataclass(frozen=True)
+class _Outcome:
+    status_code: int | None
+    error: str
+    excerpt: str
+    duration_ms: int
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def _post(delivery: WebhookDelivery) -> _Outcome:
+    """One HTTP attempt. Never raises: whatever goes wrong is the attempt's error.
+
+    The timeout bounds the connection and every wait for the bank's bytes; of the answer only an
+    excerpt is read, so a bank that streams a huge body costs neither time nor memory.
+    """
     started = time.monotonic()
     try:
-        response = requests.post(
+        with requests.post(
             delivery.url,
             data=delivery.body.encode(),
             headers=signed_headers(delivery, at=timezone.now()),
             timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
             allow_redirects=False,  # a redirect is not an acceptance; the bank fixes its URL
-        )
-        status, error, excerpt = response.status_code, "", response.text[:RESPONSE_EXCERPT_CHARS]
-        if not 200 <= status < 300:
-            error = f"HTTP {status}"
-    except requests.RequestException as exc:
+            stream=True,
+        ) as response:
+            status, excerpt = response.status_code, _excerpt(response)
+        error = "" if 200 <= status < 300 else f"HTTP {status}"
+    # SoftTimeLimitExceeded: the worker's time limit ends a bank that trickles its answer byte by byte.
+    except (requests.RequestException, SoftTimeLimitExceeded) as exc:
         status, error, excerpt = None, f"{type(exc).__name__}: {exc}"[:1000], ""
-    return status, error, excerpt, int((time.monotonic() - started) * 1000)
+    return _Outcome(status, error, excerpt, int((time.monotonic() - started) * 1000))
+
+
+def _excerpt(response: requests.Response) -> str:
+    """The start of the bank's answer, for the attempts log. A broken body does not undo the status code."""
+    try:
+        head = next(response.iter_content(chunk_size=RESPONSE_EXCERPT_BYTES), b"")
+    except requests.RequestException:
+        return ""
+    return bytes(head).decode(response.encoding or "utf-8", errors="replace")
 
 
 def webhook_attempt(*, delivery_id: int) -> WebhookDelivery | None:
-    """Make one attempt if the delivery is due, log it, and schedule the next one on failure."""
-    delivery = _claim(delivery_id)
-    if delivery is None:
+    """Make one attempt if the delivery is due, log it, and schedule the next one on failure.
+
+    None when it was not due: done, or held by another worker. Running it twice at once, or once
+    more from a duplicate task, makes one attempt only.
+    """
+    claimed = _claim(delivery_id)
+    if claimed is None:
         return None
-    status, error, excerpt, duration_ms = _post(delivery)
-    succeeded = status is not None and 200 <= status < 300
-    delays = settings.WEBHOOK_RETRY_DELAYS
+    outcome = _post(claimed)
+    delivery, retry_in = _record(claimed.pk, outcome)
+    if retry_in is not None:
+        dispatch.schedule(delivery.pk, countdown=retry_in)
+    return delivery
+
+
+def _record(delivery_id: int, outcome: _Outcome) -> tuple[WebhookDelivery, float | None]:
+    """Log the attempt and move the delivery on. Returns it and the wait before the next attempt, if any."""
     with transaction.atomic():
-        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
         delivery.attempt_count += 1
         WebhookAttempt.objects.create(
             delivery=delivery,
             number=delivery.attempt_count,
-            status_code=status,
-            duration_ms=duration_ms,
-            succeeded=succeeded,
-            error=error,
-            response_excerpt=excerpt,
+            status_code=outcome.status_code,
+            duration_ms=outcome.duration_ms,
+            succeeded=outcome.succeeded,
+            error=outcome.error,
+            response_excerpt=outcome.excerpt,
         )
-        delivery.last_status_code, delivery.last_error = status, error
-        retry_in: int | None = None
-        if succeeded:
-            delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
-                DeliveryStatus.SUCCEEDED,
-                timezone.now(),
-                None,
-            )
-        elif delivery.attempt_count > len(delays):
-            delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
-        else:
-            retry_in = delays[delivery.attempt_count - 1]
-            delivery.next_attempt_at = timezone.now() + timedelta(seconds=retry_in)
+        delivery.last_status_code, delivery.last_error = outcome.status_code, outcome.error
+        retry_in = None if outcome.succeeded else _retry_delay(delivery)
+        if outcome.succeeded:
+            delivery.status, delivery.delivered_at = DeliveryStatus.SUCCEEDED, timezone.now()
+        elif retry_in is None:
+            delivery.status = DeliveryStatus.FAILED
+        delivery.next_attempt_at = None if retry_in is None else timezone.now() + timedelta(seconds=retry_in)
         delivery.save()
-        if succeeded and delivery.event_type == WebhookEvent.REFERRAL_CREATED and delivery.referral_id:
+        if outcome.succeeded and delivery.event_type == WebhookEvent.REFERRAL_CREATED and delivery.referral_id:
             _mark_referral_delivered(delivery.referral_id)
-    if retry_in is not None:
-        dispatch.schedule(delivery.pk, countdown=retry_in)
-    return delivery
+    return delivery, retry_in
+
+
+def _retry_delay(delivery: WebhookDelivery) -> float | None:
+    """The wait after the latest failure, or None when this round's retries are used up.
+
+    A round begins when the delivery is queued and again at each replay, so a replay gets the
+    whole schedule afresh rather than the single attempt left over from the first round.
+    """
+    delays = settings.WEBHOOK_RETRY_DELAYS
+    failures = max(_attempts_this_round(delivery), 1)  # the attempt just logged, whatever the clocks say
+    return delays[failures - 1] if failures <= len(delays) else None
+
+
+def _attempts_this_round(delivery: WebhookDelivery) -> int:
+    return delivery.attempts.filter(attempted_at__gte=delivery.round_started_at).count()
 
 
 def _mark_referral_delivered(referral_id: int) -> None:
     from banking.services.referrals import referral_mark_delivered
 
     referral = Referral.objects.select_related("bank__service_user").get(pk=referral_id)
-    if referral.status == ReferralStatus.REQUESTED:
-        # InvalidTransition: the bank acted on it in the meantime; it plainly has it.
-        with contextlib.suppress(InvalidTransition):
-            referral_mark_delivered(referral=referral)
+    if referral.status != ReferralStatus.REQUESTED:
+        return
+    try:
+        referral_mark_delivered(referral=referral)
+    except DomainError as error:
+        # The bank acted on it meanwhile (it plainly has it), or was deactivated since. Either way the
+        # attempt stays logged: raising would undo the log and the sweeper would send it again and again.
+        logger.warning("Referral %s not marked delivered: %s", referral.consent_reference, error)
+
+
+def endpoint_problem(bank: PartnerBank) -> str | None:
+    """Why nothing can be sent to this bank, or None when it has a working endpoint."""
+    if not bank.is_active:
+        return f"{bank} is inactive."
+    if not bank.webhook_url:
+        return f"{bank} has no webhook URL; set one first."
+    if not bank.webhook_secret:
+        return f"{bank} has no webhook signing secret; rotate its credentials with bank_credentials."
+    return None
 
 
 def webhook_replay(*, delivery: WebhookDelivery, actor: Any) -> WebhookDelivery:
-    """Send a delivery again, same webhook-id and body, with a fresh retry schedule; the attempts log goes on."""
+    """Send a delivery again, same webhook-id and body, with a fresh retry schedule; the attempts log goes on.
+
+    Refused (NotPermitted) for anyone but a licensing manager, and (InvalidTransition) while the
+    bank has no working endpoint. The first attempt is made after commit, never in the caller's thread.
+    """
     if actor is None or not rules.has_perm("banking.replay_delivery", actor, delivery):
         raise NotPermitted("Only a licensing manager may replay a webhook delivery.")
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().select_related("bank").get(pk=delivery.pk)
-        if not delivery.bank.webhook_url:
-            raise InvalidTransition(f"{delivery.bank} has no webhook URL; set one before replaying.")
-        before = {"status": delivery.status, "attempt_count": delivery.attempt_count}
-        delivery.status, delivery.next_attempt_at = DeliveryStatus.PENDING, timezone.now()
+        problem = endpoint_problem(delivery.bank)
+        if problem is not None:
+            raise InvalidTransition(f"Cannot replay {delivery.webhook_id}: {problem}")
+        before = {"status": delivery.status, "attempt_count": delivery.attempt_count, "url": delivery.url}
+        now = timezone.now()
+        delivery.status, delivery.next_attempt_at, delivery.round_started_at = DeliveryStatus.PENDING, now, now
         delivery.url = delivery.bank.webhook_url  # the bank may have fixed its endpoint since
-        delivery.save(update_fields=["status", "next_attempt_at", "url"])
-        audit_record(actor=actor, action="webhook.replay", obj=delivery, before=before, after={"status": "pending"})
+        delivery.save(update_fields=["status", "next_attempt_at", "round_started_at", "url"])
+        audit_record(
+            actor=actor,
+            action=REPLAY_ACTION,
+            obj=delivery,
+            before=before,
+            after={"status": delivery.status, "url": delivery.url},
+        )
         transaction.on_commit(lambda: dispatch.schedule(delivery.pk, countdown=0))
     return delivery
 

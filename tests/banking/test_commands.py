@@ -193,3 +193,21 @@ def test_each_command_leaves_an_audit_event_without_the_secrets():
     for printed in (created, rotated):
         assert printed["client_secret"] not in written
         assert printed["webhook_secret"] not in written
+
+
+def test_webhooks_deliver_due_attempts_what_is_due(licensed_case, settings):
+    from banking.choices import DeliveryStatus
+    from banking.models import WebhookDelivery
+    from banking.services import bank_create, referral_request
+
+    settings.WEBHOOK_RETRY_DELAYS = []
+    bank = bank_create(name="Sweep Bank", webhook_url="http://127.0.0.1:9/refused").bank
+    referral_request(firm=licensed_case.firm, banks=[bank], actor=licensed_case.firm_admin, consent_text="Consent.")
+    out = StringIO()
+
+    call_command("webhooks_deliver_due", stdout=out)
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.FAILED  # the endpoint refuses connections; no retries configured
+    assert delivery.attempts.count() == 1
+    assert "1 due deliveries attempted." in out.getvalue()
