@@ -15,6 +15,10 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("workspace/", include("reviews.urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("readyz/", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),

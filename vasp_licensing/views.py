@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -30,3 +31,12 @@ def readyz(request: HttpRequest) -> JsonResponse:
         checks["broker"] = "not configured (tasks run in-process)"
     ready = all(value == "ok" or value.startswith("not configured") for value in checks.values())
     return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The front door: regulators go to their workspace; everyone else sees where they can go."""
+    from accounts.rules import is_regulator
+
+    if request.user.is_authenticated and is_regulator(request.user):
+        return redirect("reviews:queue")
+    return render(request, "home.html")

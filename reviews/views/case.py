@@ -1,0 +1,5 @@
+"""case pages of the workspace."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
