@@ -14,7 +14,7 @@ SERVICES_ENV := DATABASE_URL=$${SERVICES_DATABASE_URL:-postgres://postgres@127.0
 	REDIS_URL=$${SERVICES_REDIS_URL:-redis://127.0.0.1:6379/1} \
 	REQUIRE_SERVICES=1
 
-.PHONY: install run migrate seed test test-services lint deploy-check ci clean
+.PHONY: install browser run migrate seed test test-services lint deploy-check ci clean
 
 $(STAMP): requirements/base.txt requirements/local.txt requirements/production.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11+ is required"; exit 1; }
@@ -26,6 +26,16 @@ $(STAMP): requirements/base.txt requirements/local.txt requirements/production.t
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Browser tests drive Debian's Chromium (with CJK fonts, for the Chinese pages' screenshots);
+# installed here so `make test` needs nothing else.
+CHROMIUM ?= /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+$(CHROMIUM) $(CJK_FONT):
+	@echo "Installing Debian's chromium and CJK fonts for the browser tests (needs apt)"
+	apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk
+
+browser: $(CHROMIUM) $(CJK_FONT)
 
 migrate: install
 	mkdir -p var
@@ -39,11 +49,11 @@ run: seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite on the embedded defaults.
-test: install
+test: install browser
 	$(PY) -m pytest -n $(PYTEST_WORKERS)
 
 ## The same suite against real PostgreSQL and Redis; fails if either is missing.
-test-services: install
+test-services: install browser
 	$(SERVICES_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS)
 
 lint: install
