@@ -1,17 +1,18 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned"
-    UNDER_REVIEW = "under_review", "Under review"
-    INFORMATION_REQUESTED = "information_requested", "Information requested"
-    PENDING_DECISION = "pending_decision", "Pending decision"
-    APPROVED_IN_PRINCIPLE = "approved_in_principle", "Approved in principle"
-    APPROVED = "approved", "Approved"
-    REFUSED = "refused", "Refused"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    UNDER_REVIEW = "under_review", _("Under review")
+    INFORMATION_REQUESTED = "information_requested", _("Information requested")
+    PENDING_DECISION = "pending_decision", _("Pending decision")
+    APPROVED_IN_PRINCIPLE = "approved_in_principle", _("Approved in principle")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 TERMINAL_STATUSES = frozenset(
@@ -29,17 +30,17 @@ WITHDRAWABLE_STATUSES = (
 
 
 class Regime(models.TextChoices):
-    AMLO = "amlo", "AMLO Part 5B (SFC)"
-    SFO = "sfo", "Securities and Futures Ordinance (SFC)"
-    STABLECOINS = "stablecoins", "Stablecoins Ordinance (HKMA)"
+    AMLO = "amlo", _("AMLO Part 5B (SFC)")
+    SFO = "sfo", _("Securities and Futures Ordinance (SFC)")
+    STABLECOINS = "stablecoins", _("Stablecoins Ordinance (HKMA)")
 
 
 class PersonRoleKind(models.TextChoices):
-    DIRECTOR = "director", "Director"
-    RESPONSIBLE_OFFICER = "responsible_officer", "Responsible officer"
-    MANAGER_IN_CHARGE = "manager_in_charge", "Manager-in-charge"
-    SUBSTANTIAL_SHAREHOLDER = "substantial_shareholder", "Substantial shareholder"
-    BENEFICIAL_OWNER = "beneficial_owner", "Ultimate beneficial owner"
+    DIRECTOR = "director", _("Director")
+    RESPONSIBLE_OFFICER = "responsible_officer", _("Responsible officer")
+    MANAGER_IN_CHARGE = "manager_in_charge", _("Manager-in-charge")
+    SUBSTANTIAL_SHAREHOLDER = "substantial_shareholder", _("Substantial shareholder")
+    BENEFICIAL_OWNER = "beneficial_owner", _("Ultimate beneficial owner")
 
 
 ROLES_WITH_PERCENTAGE = frozenset({PersonRoleKind.SUBSTANTIAL_SHAREHOLDER, PersonRoleKind.BENEFICIAL_OWNER})
@@ -48,21 +49,21 @@ MIN_RESPONSIBLE_OFFICERS = 2
 
 
 class DocumentCheckStatus(models.TextChoices):
-    PENDING = "pending", "Checks pending"
-    PASSED = "passed", "Checks passed"
-    FAILED = "failed", "Checks failed"
+    PENDING = "pending", _("Checks pending")
+    PASSED = "passed", _("Checks passed")
+    FAILED = "failed", _("Checks failed")
 
 
 class RecommendationOutcome(models.TextChoices):
-    GRANT = "grant", "Grant"
-    GRANT_IN_PRINCIPLE = "grant_in_principle", "Grant in principle"
-    REFUSE = "refuse", "Refuse"
+    GRANT = "grant", _("Grant")
+    GRANT_IN_PRINCIPLE = "grant_in_principle", _("Grant in principle")
+    REFUSE = "refuse", _("Refuse")
 
 
 class DecisionOutcome(models.TextChoices):
-    APPROVE = "approve", "Approve"
-    APPROVE_IN_PRINCIPLE = "approve_in_principle", "Approve in principle"
-    REFUSE = "refuse", "Refuse"
+    APPROVE = "approve", _("Approve")
+    APPROVE_IN_PRINCIPLE = "approve_in_principle", _("Approve in principle")
+    REFUSE = "refuse", _("Refuse")
 
 
 DECISION_TARGET_STATUS = {
@@ -73,7 +74,7 @@ DECISION_TARGET_STATUS = {
 
 
 class LicenceStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    REVOKED = "revoked", "Revoked"
-    SURRENDERED = "surrendered", "Surrendered"
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    SURRENDERED = "surrendered", _("Surrendered")

@@ -15,18 +15,9 @@ from applications.checks.findings import Outcome
 from applications.choices import ApplicationStatus as S
 from applications.choices import LicenceStatus as L
 from applications.validators import validate_country_code, validate_lei
+from vasp_licensing.fsm import rules_permission
 
-
-def _permission(name: str) -> Any:
-    """A transition permission answered by the rules table in applications/rules.py."""
-
-    def check(instance: models.Model, user: Any) -> bool:
-        import rules
-
-        return bool(rules.has_perm(name, user, instance))
-
-    check.__name__ = name
-    return check
+_permission = rules_permission  # each transition asks the rules table by name
 
 
 class DocumentType(models.Model):

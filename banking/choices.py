@@ -1,15 +1,16 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ReferralStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    DELIVERED = "delivered", "Delivered to the bank"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged by the bank"
-    IN_REVIEW = "in_review", "In the bank's review"
-    INFORMATION_REQUESTED = "information_requested", "Information requested by the bank"
-    ACCOUNT_OPENED = "account_opened", "Account opened"
-    DECLINED = "declined", "Declined"
-    CANCELLED = "cancelled", "Cancelled"
+    REQUESTED = "requested", _("Requested")
+    DELIVERED = "delivered", _("Delivered to the bank")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged by the bank")
+    IN_REVIEW = "in_review", _("In the bank's review")
+    INFORMATION_REQUESTED = "information_requested", _("Information requested by the bank")
+    ACCOUNT_OPENED = "account_opened", _("Account opened")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 CLOSED_REFERRAL_STATUSES = frozenset({ReferralStatus.ACCOUNT_OPENED, ReferralStatus.DECLINED, ReferralStatus.CANCELLED})
@@ -19,11 +20,11 @@ OPEN_REFERRAL_STATUSES = tuple(s for s in ReferralStatus if s not in CLOSED_REFE
 class BankReportedStatus(models.TextChoices):
     """The statuses a bank reports through the API, each one transition of the referral."""
 
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    IN_REVIEW = "in_review", "In review"
-    INFORMATION_REQUESTED = "information_requested", "Information requested"
-    ACCOUNT_OPENED = "account_opened", "Account opened"
-    DECLINED = "declined", "Declined"
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_REVIEW = "in_review", _("In review")
+    INFORMATION_REQUESTED = "information_requested", _("Information requested")
+    ACCOUNT_OPENED = "account_opened", _("Account opened")
+    DECLINED = "declined", _("Declined")
 
 
 # The transition a bank's reported status fires.
@@ -37,35 +38,35 @@ BANK_STATUS_TRANSITIONS = {
 
 
 class DeclineReason(models.TextChoices):
-    RISK_APPETITE = "risk_appetite", "Outside the bank's risk appetite"
-    INCOMPLETE_INFORMATION = "incomplete_information", "Information incomplete or not provided"
-    OWNERSHIP_STRUCTURE = "ownership_structure", "Ownership or control structure not acceptable"
-    SOURCE_OF_FUNDS = "source_of_funds", "Source of funds or wealth not established"
-    SCREENING = "screening", "Sanctions or adverse media screening"
-    JURISDICTION = "jurisdiction", "Jurisdictions involved"
-    PRODUCT_NOT_OFFERED = "product_not_offered", "The bank does not offer the account needed"
-    OTHER = "other", "Other (see note)"
+    RISK_APPETITE = "risk_appetite", _("Outside the bank's risk appetite")
+    INCOMPLETE_INFORMATION = "incomplete_information", _("Information incomplete or not provided")
+    OWNERSHIP_STRUCTURE = "ownership_structure", _("Ownership or control structure not acceptable")
+    SOURCE_OF_FUNDS = "source_of_funds", _("Source of funds or wealth not established")
+    SCREENING = "screening", _("Sanctions or adverse media screening")
+    JURISDICTION = "jurisdiction", _("Jurisdictions involved")
+    PRODUCT_NOT_OFFERED = "product_not_offered", _("The bank does not offer the account needed")
+    OTHER = "other", _("Other (see note)")
 
 
 class CancelReason(models.TextChoices):
-    FIRM_REQUEST = "firm_request", "Cancelled by the firm"
-    LICENCE_SUSPENDED = "licence_suspended", "The licence was suspended"
-    LICENCE_REVOKED = "licence_revoked", "The licence was revoked"
-    LICENCE_SURRENDERED = "licence_surrendered", "The licence was surrendered"
+    FIRM_REQUEST = "firm_request", _("Cancelled by the firm")
+    LICENCE_SUSPENDED = "licence_suspended", _("The licence was suspended")
+    LICENCE_REVOKED = "licence_revoked", _("The licence was revoked")
+    LICENCE_SURRENDERED = "licence_surrendered", _("The licence was surrendered")
 
 
 class WebhookEvent(models.TextChoices):
-    REFERRAL_CREATED = "referral.created", "referral.created"
-    REFERRAL_CANCELLED = "referral.cancelled", "referral.cancelled"
-    LICENCE_UPDATED = "licence.updated", "licence.updated"
+    REFERRAL_CREATED = "referral.created", _("referral.created")
+    REFERRAL_CANCELLED = "referral.cancelled", _("referral.cancelled")
+    LICENCE_UPDATED = "licence.updated", _("licence.updated")
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SUCCEEDED = "succeeded", "Delivered"
-    FAILED = "failed", "Failed (retries exhausted)"
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Delivered")
+    FAILED = "failed", _("Failed (retries exhausted)")
 
 
 class IdempotencyState(models.TextChoices):
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")

@@ -12,20 +12,12 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from banking import choices
 from banking.choices import ReferralStatus as R
+from vasp_licensing.fsm import rules_permission
 
 DEFAULT_BANK_SCOPES = "referrals:read referrals:write licences:read"
 
 
-def _permission(name: str) -> Any:
-    """A transition permission answered by the rules table in banking/rules.py."""
-
-    def check(instance: models.Model, user: Any) -> bool:
-        import rules
-
-        return bool(rules.has_perm(name, user, instance))
-
-    check.__name__ = name
-    return check
+_permission = rules_permission  # each transition asks the rules table by name
 
 
 class PartnerBank(models.Model):

@@ -8,11 +8,14 @@ class RegisterFirmSerializer(serializers.Serializer):
     legal_name_en = serializers.CharField()
     legal_name_zh = serializers.CharField(allow_blank=True)
     registration_number = serializers.CharField()
-    jurisdiction = serializers.CharField()
+    jurisdiction = serializers.CharField(help_text="ISO 3166-1 alpha-2 country of incorporation.")
 
 
-class VerifiedFirmSerializer(RegisterFirmSerializer):
-    lei = serializers.CharField(allow_blank=True)
+class FirmIdentitySerializer(RegisterFirmSerializer):
+    lei = serializers.CharField(allow_blank=True, help_text="ISO 17442 Legal Entity Identifier, when the firm has one.")
+
+
+class VerifiedFirmSerializer(FirmIdentitySerializer):
     registered_address = serializers.CharField()
 
 

@@ -7,42 +7,28 @@ from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from applications.api.serializers import (
+    FirmIdentitySerializer,
+    LicenceConditionSerializer,
+    LicenceTypeSummarySerializer,
+    VerifiedFirmSerializer,
+)
 from applications.choices import ApplicationStatus, PersonRoleKind
 from banking.choices import BankReportedStatus, CancelReason, DeclineReason, ReferralStatus
 from banking.models import Referral
 from banking.selectors import people_in_role
 
 
-class FirmSummarySerializer(serializers.Serializer):
-    legal_name_en = serializers.CharField()
-    legal_name_zh = serializers.CharField(allow_blank=True)
-    registration_number = serializers.CharField()
-    jurisdiction = serializers.CharField(help_text="ISO 3166-1 alpha-2 country of incorporation.")
-    lei = serializers.CharField(allow_blank=True, help_text="ISO 17442 Legal Entity Identifier, when the firm has one.")
-
-
-class FirmPackSerializer(FirmSummarySerializer):
-    registered_address = serializers.CharField()
+class FirmPackSerializer(VerifiedFirmSerializer):
     website = serializers.CharField(allow_blank=True)
-
-
-class ConditionSerializer(serializers.Serializer):
-    text = serializers.CharField()
-    imposed_at = serializers.DateTimeField()
-
-
-class LicenceTypeSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    regime = serializers.CharField()
 
 
 class PackLicenceSerializer(serializers.Serializer):
     number = serializers.CharField()
-    licence_type = LicenceTypeSerializer()
+    licence_type = LicenceTypeSummarySerializer()
     status = serializers.CharField(help_text="active, suspended, revoked or surrendered.")
     granted_at = serializers.DateTimeField()
-    conditions = ConditionSerializer(many=True, source="conditions_in_force")
+    conditions = LicenceConditionSerializer(many=True, source="conditions_in_force")
 
 
 class PersonSerializer(serializers.Serializer):
@@ -68,13 +54,13 @@ class ApprovalSerializer(serializers.Serializer):
         help_text="approved (a licence was issued) or approved_in_principle (no licence yet).",
     )
     decided_at = serializers.DateTimeField()
-    licence_type = LicenceTypeSerializer()
+    licence_type = LicenceTypeSummarySerializer()
 
 
 class ReferralSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     status = serializers.ChoiceField(choices=ReferralStatus.choices)
-    firm = FirmSummarySerializer()
+    firm = FirmIdentitySerializer()
     decline_reason = serializers.ChoiceField(choices=DeclineReason.choices, allow_blank=True)
     cancel_reason = serializers.ChoiceField(choices=CancelReason.choices, allow_blank=True)
     url = serializers.SerializerMethodField()
