@@ -70,6 +70,7 @@ deploy-check: install
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/vasp_licensing \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
 	SITE_URL=https://licensing.example.org \
+	REDIS_URL=redis://127.0.0.1:6379/1 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 ci: test test-services lint deploy-check

@@ -104,3 +104,29 @@ if admin.site.is_registered(Group):
 @admin.register(Group)
 class GroupAdmin(AuditedAdminMixin, DjangoGroupAdmin):
     pass
+
+
+def _replace_authenticator_admin() -> None:
+    """allauth's own admin shows a TOTP secret and the recovery seed in `data`. Ours shows only who has
+    which factor; deleting one is how an administrator resets a lost phone (the user then enrols again)."""
+    from allauth.mfa.models import Authenticator
+
+    if admin.site.is_registered(Authenticator):
+        admin.site.unregister(Authenticator)
+
+    @admin.register(Authenticator)
+    class AuthenticatorAdmin(admin.ModelAdmin):
+        list_display = ("user", "type", "created_at", "last_used_at")
+        list_filter = ("type",)
+        search_fields = ("user__email",)
+        fields = ("user", "type", "created_at", "last_used_at")
+        readonly_fields = fields
+
+        def has_add_permission(self, request: HttpRequest) -> bool:
+            return False
+
+        def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+            return False
+
+
+_replace_authenticator_admin()

@@ -4,13 +4,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 
 from accounts.models import User
 from accounts.selectors import active_case_officers
 from applications.choices import DecisionOutcome, RecommendationOutcome
 from applications.models import Licence, LicenceCondition
 
-Choices = Sequence[tuple[str, str]]
+Choices = Sequence[tuple[str, str | Promise]]  # labels are translatable (lazy)
 
 
 class LinesField(forms.CharField):
@@ -48,7 +49,7 @@ class WorkflowForm(forms.Form):
         self.shown = {"action"}.union(*(self.inputs.get(name, ()) for name in names))
 
 
-def _outcome_choices(choices: Choices) -> list[tuple[str, str]]:
+def _outcome_choices(choices: Choices) -> list[tuple[str, str | Promise]]:
     return [("", "---------"), *choices]
 
 

@@ -1,6 +1,6 @@
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import rules
@@ -229,3 +229,29 @@ def register_search(licences: QuerySet[Licence], text: str) -> QuerySet[Licence]
         | Q(firm__legal_name_zh__icontains=text)
         | Q(firm__registration_number__iexact=text)
     )
+
+
+def transitions_open(*, obj: models.Model, user: Any, names: Sequence[str], field_name: str = "status") -> list[str]:
+    """The transitions among `names` that `user` may fire on obj in its current state, in that order.
+
+    django-fsm's has_transition and has_transition_perm, which ask the rules tables: the admin's
+    workflow pages and the regulator workspace offer exactly these. The services check again under a lock.
+    """
+    state = getattr(obj, field_name)
+    open_ones = []
+    for name in names:
+        meta = getattr(type(obj), name)._django_fsm
+        if meta.has_transition(state) and meta.has_transition_perm(obj, state, user):
+            open_ones.append(name)
+    return open_ones
+
+
+def application_transition_names() -> list[str]:
+    """The name of every transition of the licence application, sorted."""
+    field = LicenceApplication._meta.get_field("status")
+    return sorted({transition.name for transition in field.get_all_transitions(LicenceApplication)})
+
+
+def application_transitions_open(*, application: LicenceApplication, user: Any) -> list[str]:
+    """What `user` may do to the application now."""
+    return transitions_open(obj=application, user=user, names=application_transition_names())

@@ -8,7 +8,14 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
 from audit.admin import ReadOnlyAdminMixin, ReadOnlyInline, pretty_json
-from reviews.models import Decision, InformationRequest, InformationRequestItem, Recommendation
+from reviews.models import (
+    ChecklistItem,
+    Decision,
+    InformationRequest,
+    InformationRequestItem,
+    InternalNote,
+    Recommendation,
+)
 
 CASE_SEARCH = ("application__reference", "application__firm__legal_name_en", "application__firm__registration_number")
 CASE_RELATED = ("application", "application__firm")
@@ -56,6 +63,26 @@ class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="conditions")
     def conditions_list(self, decision: Decision) -> SafeString:
         return pretty_json(decision.conditions)
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Recorded from the case page by the assigned officer (reviews.services.checklist)."""
+
+    list_display = ("application", "area", "outcome", "updated_by", "updated_at")
+    list_filter = ("area", "outcome")
+    list_select_related = (*CASE_RELATED, "updated_by")
+    search_fields = CASE_SEARCH
+
+
+@admin.register(InternalNote)
+class InternalNoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Added from the case page (reviews.services.notes); never edited or deleted."""
+
+    list_display = ("application", "author", "created_at")
+    list_select_related = (*CASE_RELATED, "author")
+    search_fields = CASE_SEARCH
+    date_hierarchy = "created_at"
 
 
 # Shown on the application's page.

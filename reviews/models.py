@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from applications.choices import DecisionOutcome, RecommendationOutcome
 
@@ -88,3 +89,60 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} on {self.application}"
+
+
+class ChecklistArea(models.TextChoices):
+    """The areas every review covers (domain.md, "Review work"), in the order the page shows them."""
+
+    FIT_AND_PROPER = "fit_and_proper", _("Fit and proper")
+    AML_CFT = "aml_cft", _("AML/CFT")
+    CUSTODY = "custody", _("Custody")
+    CYBERSECURITY = "cybersecurity", _("Cybersecurity")
+    FINANCIAL_RESOURCES = "financial_resources", _("Financial resources")
+    BUSINESS_PLAN = "business_plan", _("Business plan")
+
+
+class ChecklistOutcome(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    SATISFACTORY = "satisfactory", _("Satisfactory")
+    CONCERNS = "concerns", _("Concerns")
+    UNSATISFACTORY = "unsatisfactory", _("Unsatisfactory")
+
+
+class ChecklistItem(models.Model):
+    """The case officer's finding on one area of the review. Written only by checklist_item_record."""
+
+    application = models.ForeignKey(
+        "applications.LicenceApplication", on_delete=models.PROTECT, related_name="checklist_items"
+    )
+    area = models.CharField(max_length=30, choices=ChecklistArea.choices)
+    outcome = models.CharField(max_length=20, choices=ChecklistOutcome.choices, default=ChecklistOutcome.NOT_STARTED)
+    note = models.TextField(blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "area"]
+        constraints = [models.UniqueConstraint(fields=["application", "area"], name="checklist_item_once_per_area")]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()}: {self.get_outcome_display()}"
+
+
+class InternalNote(models.Model):
+    """A regulator's note on a case. Internal: never shown to the firm, never in anything sent to it."""
+
+    application = models.ForeignKey(
+        "applications.LicenceApplication", on_delete=models.PROTECT, related_name="internal_notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Note by {self.author} on {self.application}"

@@ -2,11 +2,14 @@ import factory
 from django.contrib.auth.models import Group
 
 from accounts.choices import FirmRole, RegulatorRole
+from accounts.mfa import mfa_required, totp_enrol
 from accounts.models import FirmMembership, User
 from applications.models import Firm, Person, PersonRole
 from applications.validators import lei_with_check_digits
 
 TEST_PASSWORD = "correct-horse-battery-staple"
+# Base32, as an authenticator app takes it; a code now: allauth.mfa.totp.internal.auth.hotp_value.
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -25,6 +28,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             for role in extracted:
                 self.groups.add(Group.objects.get_or_create(name=role.value)[0])
         self.save()
+
+    @factory.post_generation
+    def totp(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """Regulators and superusers cannot use the site without TOTP (accounts.mfa.mfa_required), so they
+        get it, as if they had set it up; UserFactory(totp=False) leaves it out, UserFactory(totp=True) forces it."""
+        if create and (mfa_required(self) if extracted is None else extracted):
+            totp_enrol(user=self, secret=TEST_TOTP_SECRET)
 
 
 class FirmFactory(factory.django.DjangoModelFactory):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import RegulatorRole
+from accounts.mfa import email_verify, totp_enrol
 from accounts.models import User
 from applications.admin.cases import TRANSITION_SERVICES
 from applications.admin.licences import ACTION_SERVICES
@@ -22,9 +23,11 @@ from applications.models import DocumentType, Firm, Licence, LicenceApplication,
 from audit.models import AuditEvent
 from banking import services as bank_services
 from reviews.models import Decision
+from reviews.services.checklist import checklist_item_record
+from reviews.services.notes import note_add
 from screening.models import ScreeningHit
 from screening.services import sanctions_list_load, screening_adjudicate, screening_run
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import UserFactory
 from vasp_licensing.problems import domain_problem
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +47,9 @@ SERVICE_RECORDS = [
     "audit.AuditChainHead",
     "screening.SanctionsEntry",
     "screening.ScreeningHit",
+    "mfa.Authenticator",  # enrolled by the user on the TOTP setup page, never by an administrator
+    "reviews.ChecklistItem",
+    "reviews.InternalNote",
     "banking.PartnerBank",  # bank_create prints the credentials once; the admin cannot
     "banking.Referral",
     "banking.WebhookDelivery",
@@ -67,7 +73,7 @@ def staff(user: User, *perms: str) -> User:
 
 @pytest.fixture
 def superuser() -> User:
-    return User.objects.create_superuser(email="root@regulator.example", password=TEST_PASSWORD)
+    return UserFactory(email="root@regulator.example", is_superuser=True, is_staff=True)
 
 
 def bank_records(case, settings) -> None:
@@ -86,9 +92,17 @@ def bank_records(case, settings) -> None:
 @pytest.fixture
 def every_record(case_in, settings):
     """Something in every table: an approved case (licence, decision, snapshot), one waiting on the firm,
-    a screening hit cleared as a false match, and a bank's referral with a webhook delivery."""
+    a screening hit cleared as a false match, a bank's referral with a webhook delivery, and an officer
+    who signs in with a verified address and TOTP (allauth's EmailAddress and Authenticator)."""
     approved = case_in("approved")
+    officer = approved.staff.assigned_officer
+    email_verify(user=officer)
+    totp_enrol(user=officer, secret="JBSWY3DPEHPK3PXP")
     waiting = case_in("information_requested")
+    checklist_item_record(
+        application=waiting.application, actor=waiting.staff.assigned_officer, area="custody", outcome="satisfactory"
+    )
+    note_add(application=waiting.application, actor=waiting.staff.senior_officer, text="Seen.")
     sanctions_list_load(path=SAMPLES / "un_sc_sample.xml")
     person = waiting.people[0]
     person.full_name_en = "Zoran Velimir Kastellan"

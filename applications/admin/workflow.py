@@ -18,18 +18,13 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from applications.forms import WorkflowForm
+from applications.selectors import transitions_open
 from vasp_licensing.errors import DomainError
 
 
 def open_transitions(obj: models.Model, user: Any, names: Sequence[str], field_name: str = "status") -> list[str]:
-    """The transitions among `names` that `user` may fire on obj in its current state."""
-    state = getattr(obj, field_name)
-    open_ones = []
-    for name in names:
-        meta = getattr(type(obj), name)._django_fsm
-        if meta.has_transition(state) and meta.has_transition_perm(obj, state, user):
-            open_ones.append(name)
-    return open_ones
+    """The transitions among `names` that `user` may fire on obj now; shared with the workspace."""
+    return transitions_open(obj=obj, user=user, names=names, field_name=field_name)
 
 
 class WorkflowAdmin(admin.ModelAdmin):

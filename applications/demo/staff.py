@@ -1,17 +1,27 @@
-"""Regulator staff of every role: the superuser and one user per seat, in the role groups of accounts.roles."""
+"""Regulator staff of every role: the superuser and one user per seat, in the role groups of accounts.roles.
+
+Every demo regulator signs in like a real one, with a verified e-mail address and a second factor: one
+TOTP secret and one set of recovery codes shared by all of them, printed by seed_demo. Demo only.
+"""
 
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db.models import Q
 
 from accounts.choices import RegulatorRole
+from accounts.mfa import email_verify, totp_enrol
 from accounts.models import User
 from accounts.roles import role_groups_sync
 
 REGULATOR_DOMAIN = "demo.regulator.example"
 ADMIN_EMAIL = f"admin@{REGULATOR_DOMAIN}"
+FIRM_DOMAIN_SUFFIX = ".demo.example"
+# Public on purpose: whoever runs the demo adds it to an authenticator app; seed_demo prints how to get a code.
+DEMO_TOTP_SECRET = "VASPDEMOTOTPSECRETFORSTAFF234567"
+DEMO_RECOVERY_SEED = "vasp-licensing-demo-recovery-codes"
 
 # (e-mail local part, first name, last name, roles)
 STAFF: list[tuple[str, str, str, tuple[RegulatorRole, ...]]] = [
@@ -45,6 +55,8 @@ class Staff:
     password_hash: str
     admin: User
     by_role: dict[RegulatorRole, list[User]] = field(default_factory=dict)
+    totp_secret: str = DEMO_TOTP_SECRET
+    recovery_codes: list[str] = field(default_factory=list)
 
     @property
     def case_officers(self) -> list[User]:
@@ -62,7 +74,7 @@ class Staff:
         """(role label, e-mail) of every regulator login, the superuser first."""
         rows = [("Superuser (Django admin)", self.admin.email)]
         for role, users in self.by_role.items():
-            rows += [(role.label, user.email) for user in users]
+            rows += [(str(role.label), user.email) for user in users]
         return rows
 
 
@@ -72,12 +84,36 @@ def ensure_staff(*, password: str) -> Staff:
     password_hash = _demo_password_hash(password)
     admin = _ensure_user(ADMIN_EMAIL, "Demo", "Administrator", password_hash, superuser=True)
     staff = Staff(password_hash=password_hash, admin=admin, by_role={role: [] for role in RegulatorRole})
+    staff.recovery_codes = _ensure_second_factor(admin)
     for local_part, first, last, roles in STAFF:
         user = _ensure_user(f"{local_part}@{REGULATOR_DOMAIN}", first, last, password_hash)
         user.groups.add(*(groups[role] for role in roles))
+        _ensure_second_factor(user)
         for role in roles:
             staff.by_role[role].append(user)
     return staff
+
+
+def _ensure_second_factor(user: User) -> list[str]:
+    """A verified address (sign-in requires one) and TOTP with recovery codes (regulators require it)."""
+    email_verify(user=user)
+    return totp_enrol(user=user, secret=DEMO_TOTP_SECRET, recovery_seed=DEMO_RECOVERY_SEED)
+
+
+def demo_emails_verify() -> int:
+    """Verified, primary addresses for every demo user who has none yet (firm users are bulk-created).
+
+    Returns how many were added. Only the demo's own domains, never anyone else's account.
+    """
+    demo_users = User.objects.filter(
+        Q(email__endswith=f"@{REGULATOR_DOMAIN}") | Q(email__endswith=FIRM_DOMAIN_SUFFIX)
+    ).filter(emailaddress__isnull=True)
+    rows = [
+        EmailAddress(user=user, email=user.email, verified=True, primary=True)
+        for user in demo_users.only("pk", "email")
+    ]
+    EmailAddress.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def _ensure_groups() -> dict[RegulatorRole, Group]:
@@ -99,7 +135,7 @@ def _demo_password_hash(password: str) -> str:
         return admin.password
     password_hash = make_password(password)
     if admin is not None:
-        User.objects.filter(Q(email__endswith=f"@{REGULATOR_DOMAIN}") | Q(email__endswith=".demo.example")).update(
+        User.objects.filter(Q(email__endswith=f"@{REGULATOR_DOMAIN}") | Q(email__endswith=FIRM_DOMAIN_SUFFIX)).update(
             password=password_hash
         )
     return password_hash

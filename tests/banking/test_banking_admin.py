@@ -20,7 +20,7 @@ from banking.services import webhook_attempt
 from tests.banking.conftest import BankClient, bank_client, refer
 from tests.banking.test_webhooks import BankEndpoint
 from tests.builders import Case, advance, complete_draft
-from tests.factories import TEST_PASSWORD
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def messages_of(response) -> list[str]:
 
 @pytest.fixture
 def superuser() -> User:
-    return User.objects.create_superuser(email="root@regulator.example", password=TEST_PASSWORD)
+    return UserFactory(email="root@regulator.example", is_superuser=True, is_staff=True)
 
 
 @pytest.fixture

@@ -1,11 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import User
 from applications.models import Person
 from screening.models import SanctionsEntry, ScreeningHit
 from screening.services import screening_run
-from tests.factories import TEST_PASSWORD
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +18,7 @@ def hit(sample_lists, case_in) -> ScreeningHit:
 
 
 def test_entries_and_hits_are_listed_searched_and_shown_read_only(client, hit):
-    client.force_login(User.objects.create_superuser(email="root@regulator.example", password=TEST_PASSWORD))
+    client.force_login(UserFactory(email="root@regulator.example", is_superuser=True, is_staff=True))
     entry = SanctionsEntry.objects.get(source_id="9000001")
     listing = client.get(reverse("admin:screening_sanctionsentry_changelist"), {"q": "Kastelan"})
     assert "ZORAN VELIMIR KASTELLAN" in listing.content.decode()

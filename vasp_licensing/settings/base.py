@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "audit.middleware.RequestIdMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SignInPolicyMiddleware",  # the admin signs in through allauth; MFA enrolment first
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -109,8 +110,25 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = False  # no "remember me": every session ends after the idle limit below
+# Failed sign-ins, counted by allauth in the cache (locmem locally, so per process; Redis in production,
+# shared by every gunicorn worker). "login_failed" also counts wrong MFA codes, per user.
+ACCOUNT_RATE_LIMITS = {
+    "login": env("ACCOUNT_LOGIN_RATE", default="30/m/ip"),
+    "login_failed": env("ACCOUNT_LOGIN_FAILED_RATE", default="10/m/ip,5/5m/key"),
+    "reset_password": env("ACCOUNT_RESET_PASSWORD_RATE", default="20/m/ip,5/m/key"),
+}
+# Rate limits per client address: behind the production proxy, trust its X-Forwarded-For entry.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# Who must use MFA is accounts.mfa.mfa_required: accounts.middleware sends them to TOTP setup before any
+# other page, and the adapter keeps them from switching it off. No "trust this browser": a code every time.
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "VASP licensing"
+# Sessions end after this many seconds without a request (30 minutes unless set), and when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CLIENT_SECRET_HASHER = "vasp_licensing.hashers.ClientSecretHasher"  # OAuth client secrets only
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

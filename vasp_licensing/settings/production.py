@@ -14,6 +14,10 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://...")
 if not env("CELERY_BROKER_URL", default=""):
     raise ImproperlyConfigured("Production needs CELERY_BROKER_URL (Redis).")
+# Rate limits (sign-in, the bank API) count in the cache; a per-process cache would let each gunicorn
+# worker keep its own count.
+if not env("REDIS_URL", default=""):
+    raise ImproperlyConfigured("Production needs REDIS_URL (Redis) for the shared cache.")
 
 # Links in e-mails, the bank API and webhooks point here; a default would send banks to localhost.
 SITE_URL = env("SITE_URL")

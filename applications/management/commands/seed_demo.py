@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from applications.choices import ApplicationStatus
 from applications.demo import DEFAULT_FIRMS, SeedResult, seed_demo
 from applications.demo.content import firm_domain
+from applications.demo.staff import demo_emails_verify
 from applications.models import LicenceApplication
 from banking.demo import DEMO_BANK
 
@@ -34,12 +35,15 @@ class Command(BaseCommand):
             result = seed_demo(firms=firms, password=password)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        # Sign-in requires a verified address; firm users are bulk-created without one.
+        demo_emails_verify()
         created = ", ".join(f"{count} {what}" for what, count in result.created.items() if count)
         self.stdout.write(
             f"Demo data ready: {result.firms_total} demo firms; created {created or 'nothing (already there)'} "
             f"in {result.seconds:.1f} s."
         )
         self._print_logins(result, password)
+        self._print_second_factor(result)
         # Client secrets are stored hashed, so the seed cannot print working ones: new ones are issued on demand.
         self.stdout.write(
             f"\nTo try the bank API as {DEMO_BANK}, issue its credentials (shown once): "
@@ -59,6 +63,16 @@ class Command(BaseCommand):
                 f"Every demo firm has a firm admin and a preparer: admin@ and preparer@{firm_domain(1)} "
                 f"up to firm{result.firms_total:05d}."
             )
+
+    def _print_second_factor(self, result: SeedResult) -> None:
+        secret = result.staff.totp_secret
+        now = "import time; from allauth.mfa.totp.internal.auth import format_hotp_value as f, hotp_value as h; "
+        self.stdout.write(
+            "\nRegulator staff enter a code from an authenticator app after the password. All demo regulators share "
+            f"the TOTP secret {secret}: add it to an authenticator app, or print the current code with\n"
+            f"  python manage.py shell -v 0 -c \"{now}print(f(h('{secret}', int(time.time()) // 30)))\"\n"
+            "Recovery codes (each works once per user): " + " ".join(result.staff.recovery_codes)
+        )
 
     def _firm_logins(self) -> list[tuple[str, str]]:
         """A firm admin whose firm has an application in each status: one door into each state."""

@@ -1,0 +1,1 @@
+"""Forms of the regulator's workspace, one module per area."""
