@@ -48,6 +48,14 @@ SUBSTANTIAL_SHAREHOLDING_MIN_PERCENT = 10
 MIN_RESPONSIBLE_OFFICERS = 2
 
 
+class FindingOutcome(models.TextChoices):
+    """The outcomes of applications.checks.findings.Outcome, labelled for people (the checks stay Django-free)."""
+
+    PASS = "pass", _("Passed")
+    WARN = "warn", _("Warning")
+    FAIL = "fail", _("Failed")
+
+
 class DocumentCheckStatus(models.TextChoices):
     PENDING = "pending", _("Checks pending")
     PASSED = "passed", _("Checks passed")

@@ -11,7 +11,6 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from applications import choices
-from applications.checks.findings import Outcome
 from applications.choices import ApplicationStatus as S
 from applications.choices import LicenceStatus as L
 from applications.validators import validate_country_code, validate_lei
@@ -374,7 +373,7 @@ class DocumentFinding(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="findings")
     # Not "check": Model.check() is Django's system-check hook.
     check_code = models.CharField("check", max_length=40)
-    outcome = models.CharField(max_length=4, choices=[(outcome.value, outcome.label) for outcome in Outcome])
+    outcome = models.CharField(max_length=4, choices=choices.FindingOutcome.choices)
     message = models.TextField(help_text="Written for the firm, unless internal.")
     internal = models.BooleanField(default=False, help_text="For regulator staff only; never shown to the firm.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)

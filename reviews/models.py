@@ -78,7 +78,7 @@ class Decision(models.Model):
     recommendation = models.OneToOneField(Recommendation, on_delete=models.PROTECT, related_name="decision")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(
-        max_length=30, choices=[*DecisionOutcome.choices, ("send_back", "Send back for further review")]
+        max_length=30, choices=[*DecisionOutcome.choices, ("send_back", _("Send back for further review"))]
     )
     reasons = models.TextField()
     conditions = models.JSONField(default=list, blank=True)

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import gettext as _
 
 from accounts.rules import is_regulator
 
@@ -15,6 +16,6 @@ class RegulatorRequiredMixin(LoginRequiredMixin):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not is_regulator(request.user):
-            raise PermissionDenied("The workspace is for the regulator's staff.")
+            raise PermissionDenied(_("The workspace is for the regulator's staff."))
         response: HttpResponseBase = super().dispatch(request, *args, **kwargs)
         return response

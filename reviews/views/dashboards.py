@@ -72,7 +72,7 @@ class DashboardCsvView(RegulatorRequiredMixin, View):
     def get(self, request: HttpRequest, chart: str) -> HttpResponse:
         figure = dashboard_figure(slug=chart)
         if figure is None:
-            raise Http404("No such chart.")
+            raise Http404(_("No such chart."))
         filename = f"dashboard-{figure.slug}-{timezone.localdate():%Y-%m-%d}.csv"
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -393,3 +393,10 @@ def test_dated_document_too_old_fails(draft_case, django_capture_on_commit_callb
     assert "dated 2020-03-31; Audited financial statements may be at most 18 months old" in message(
         document, "document_age"
     )
+
+
+def test_finding_outcomes_shown_to_people_are_the_outcomes_the_checks_return():
+    from applications.checks.findings import Outcome
+    from applications.choices import FindingOutcome
+
+    assert FindingOutcome.values == [outcome.value for outcome in Outcome]

@@ -2,7 +2,11 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
+
+# The live server reads committed data; the configuration rows of the data migrations are restored after.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_home_offers_sign_in_and_switches_to_traditional_chinese(live_server, page, screenshot):

@@ -3,6 +3,7 @@
 import time
 from datetime import timedelta
 
+import pytest
 from allauth.mfa.totp.internal.auth import hotp_value
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -13,6 +14,9 @@ from applications.choices import ApplicationStatus
 from reviews.models import InformationRequestItem
 from tests.builders import advance, complete_draft
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
+
+# The live server reads committed data; the configuration rows of the data migrations are restored after.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def sign_in(page: Page, base_url: str, user) -> None:
