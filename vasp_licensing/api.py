@@ -1,8 +1,11 @@
 """What every API module shares: the problem+json schema component and cursor pagination."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import django_filters
+from django import forms
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -74,6 +77,24 @@ class CreatedCursorPagination(StrictCursorPagination):
     """Newest first by an immutable field, so paging is stable while records change."""
 
     ordering = ("-created_at", "-pk")
+
+
+class UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, in UTC before it reaches the database: PostgreSQL refuses offsets past ±15:59
+    (Python takes up to ±23:59), and a time that does not exist in UTC (year 1 at -01:00) is bad input."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except (OverflowError, ValueError) as error:
+            raise forms.ValidationError("This time is outside the range of dates.", code="invalid") from error
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
 
 
 class StrictFilterSet(django_filters.FilterSet):

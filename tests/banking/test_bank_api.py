@@ -328,3 +328,14 @@ def test_problem_types_are_explained(db):
     assert explained.status_code == 200
     assert explained.json()["what_to_do"]
     assert APIClient().get("/api/problems/no_such_problem/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "when", ["0194-02-17T13:36:06+23:56", "2026-11-24T09:00:00-23:59", "0001-01-01T00:00:00+01:00"]
+)
+def test_updated_after_with_any_valid_iso_offset_is_answered_not_a_server_error(licensed_case, bank_a, when):
+    # schemathesis found this on PostgreSQL: offsets beyond ±15:59 are valid ISO 8601 but not PostgreSQL.
+    response = bank_a.api.get("/api/v1/bank/referrals/", {"updated_after": when})
+
+    assert response.status_code in (200, 400)
+    assert response["Content-Type"] in ("application/json", PROBLEM)
