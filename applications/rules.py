@@ -75,3 +75,14 @@ rules.add_perm("licences.reinstate", is_licensing_manager | is_senior_officer)
 rules.add_perm("licences.revoke", is_licensing_manager | is_senior_officer)
 rules.add_perm("licences.vary_conditions", is_licensing_manager | is_senior_officer)
 rules.add_perm("licences.surrender", is_firm_admin)
+
+
+@rules.predicate
+def proposed_the_change(user: Any, change: Any) -> bool:
+    """Four eyes on licences: whoever proposed a change never decides it."""
+    return change is not None and getattr(change, "proposed_by_id", None) == user.pk
+
+
+# Maker and checker of a licence change (reviews.LicenceChange): the proposal is the object to decide.
+rules.add_perm("licences.propose_change", is_licensing_manager | is_senior_officer)
+rules.add_perm("licences.decide_change", (is_licensing_manager | is_senior_officer) & ~proposed_the_change)

@@ -14,6 +14,7 @@ from reviews.models import (
     InformationRequest,
     InformationRequestItem,
     InternalNote,
+    LicenceChange,
     Recommendation,
 )
 
@@ -83,6 +84,35 @@ class InternalNoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = (*CASE_RELATED, "author")
     search_fields = CASE_SEARCH
     date_hierarchy = "created_at"
+
+
+@admin.register(LicenceChange)
+class LicenceChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Proposed and decided on the workspace's licence page (reviews.services.licence_changes), four eyes."""
+
+    list_display = ("licence", "action", "status", "proposed_by", "proposed_at", "decided_by", "decided_at")
+    list_filter = ("action", "status")
+    list_select_related = ("licence", "proposed_by", "decided_by")
+    search_fields = ("licence__number", "licence__firm__legal_name_en")
+    date_hierarchy = "proposed_at"
+    fields = (
+        "licence",
+        "action",
+        "status",
+        "reasons",
+        "impose_list",
+        "lift",
+        "proposed_by",
+        "proposed_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    )
+    readonly_fields = ("impose_list",)
+
+    @admin.display(description="conditions to impose")
+    def impose_list(self, change: LicenceChange) -> SafeString:
+        return pretty_json(change.impose)
 
 
 # Shown on the application's page.

@@ -146,3 +146,55 @@ class InternalNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note by {self.author} on {self.application}"
+
+
+class LicenceChangeAction(models.TextChoices):
+    SUSPEND = "suspend", _("Suspend")
+    REINSTATE = "reinstate", _("Reinstate")
+    REVOKE = "revoke", _("Revoke")
+    VARY_CONDITIONS = "vary_conditions", _("Vary conditions")
+
+
+class LicenceChangeStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class LicenceChange(models.Model):
+    """A proposed change to a licence (the maker), carried out only when another officer approves it
+    (the checker). Written only by reviews.services.licence_changes."""
+
+    licence = models.ForeignKey("applications.Licence", on_delete=models.PROTECT, related_name="changes")
+    action = models.CharField(max_length=20, choices=LicenceChangeAction.choices)
+    reasons = models.TextField()
+    impose = models.JSONField(default=list, blank=True, help_text="Condition texts to impose.")
+    lift = models.JSONField(default=list, blank=True, help_text="Ids of the conditions to lift.")
+    status = models.CharField(
+        max_length=10, choices=LicenceChangeStatus.choices, default=LicenceChangeStatus.PROPOSED, db_index=True
+    )
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["licence"],
+                condition=models.Q(status="proposed"),
+                name="licence_change_one_proposed_per_licence",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.licence}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == LicenceChangeStatus.PROPOSED

@@ -22,12 +22,14 @@ from applications.choices import LicenceStatus as L
 from applications.models import DocumentType, Firm, Licence, LicenceApplication, LicenceType, Person
 from audit.models import AuditEvent
 from banking import services as bank_services
-from reviews.models import Decision
+from reviews.models import Decision, LicenceChange
 from reviews.services.checklist import checklist_item_record
+from reviews.services.licence_changes import licence_change_approve, licence_change_propose
 from reviews.services.notes import note_add
 from screening.models import ScreeningHit
 from screening.services import sanctions_list_load, screening_adjudicate, screening_run
 from tests.factories import UserFactory
+from vasp_licensing.errors import NotPermitted
 from vasp_licensing.problems import domain_problem
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,7 @@ SERVICE_RECORDS = [
     "mfa.Authenticator",  # enrolled by the user on the TOTP setup page, never by an administrator
     "reviews.ChecklistItem",
     "reviews.InternalNote",
+    "reviews.LicenceChange",  # proposed and decided on the workspace's licence page, four eyes
     "banking.PartnerBank",  # bank_create prints the credentials once; the admin cannot
     "banking.Referral",
     "banking.WebhookDelivery",
@@ -115,6 +118,9 @@ def every_record(case_in, settings):
         note="Different date of birth.",
     )
     bank_records(approved, settings)
+    licence_change_propose(
+        licence=approved.application.licence, actor=approved.staff.licensing_manager, action="suspend", reasons="Seen."
+    )
     return approved
 
 
@@ -388,40 +394,65 @@ def licence_action(client, user: User, licence: Licence, **data: object):
     return client.post(url(Licence, "transition", licence.pk), data)
 
 
-def test_senior_officer_suspends_and_reinstates_a_licence(client, case_in):
+def test_the_admin_only_proposes_a_suspension_and_another_officer_decides_it(client, case_in):
+    """Four eyes: the admin's licence actions are proposals; nothing happens until someone else approves."""
     case = case_in("approved")
     licence = case.application.licence
     senior = staff(case.staff.senior_officer, "applications.view_licence")
     assert licence_action(client, senior, licence, action="suspend", reasons="Custody breach.").status_code == 302
     licence.refresh_from_db()
-    assert licence.status == L.SUSPENDED and licence.status_reason == "Custody breach."
-    licence_action(client, senior, licence, action="reinstate", reasons="Remedied.")
-    licence.refresh_from_db()
+    change = LicenceChange.objects.get(licence=licence)
     assert licence.status == L.ACTIVE
-    assert AuditEvent.objects.filter(action__in=["licence.suspend", "licence.reinstate"]).count() == 2
+    assert (change.action, change.status, change.proposed_by) == ("suspend", "proposed", senior)
+    page = client.get(url(Licence, "transition", licence.pk)).content.decode()
+    assert reverse("reviews:licence", args=[licence.number]) in page  # where it is decided
+
+    with pytest.raises(NotPermitted, match="Four eyes"):
+        licence_change_approve(change=change, actor=senior)
+    licence_change_approve(change=change, actor=case.staff.licensing_manager)
+    licence.refresh_from_db()
+    assert licence.status == L.SUSPENDED and licence.status_reason == "Custody breach."
+    assert AuditEvent.objects.filter(action="licence.suspend").count() == 1
 
 
-def test_conditions_are_varied_through_the_service(client, case_in):
+def test_the_admin_offers_no_proposal_while_one_is_open(client, case_in):
+    case = case_in("approved")
+    licence = case.application.licence
+    manager = staff(case.staff.licensing_manager, "applications.view_licence")
+    licence_action(client, manager, licence, action="revoke", reasons="Fraud.")
+    page = client.get(url(Licence, "transition", licence.pk)).content.decode()
+    assert "Your roles allow no action" in page
+    response = licence_action(client, manager, licence, action="suspend", reasons="Also.")
+    assert "already proposed" in response.content.decode()
+    assert LicenceChange.objects.filter(licence=licence).count() == 1
+
+
+def test_conditions_variation_is_proposed_through_the_service(client, case_in):
     case = case_in("approved")
     licence = case.application.licence
     old = licence.conditions.get()
     manager = staff(case.staff.licensing_manager, "applications.view_licence")
     data = {"action": "vary_conditions", "reasons": "New rules.", "impose": "Cold storage 98%.", "lift": [old.pk]}
     assert licence_action(client, manager, licence, **data).status_code == 302
+    change = LicenceChange.objects.get(licence=licence)
+    assert (change.impose, change.lift) == (["Cold storage 98%."], [old.pk])
+    assert not AuditEvent.objects.filter(action="licence.vary_conditions").exists()
+
+    licence_change_approve(change=change, actor=case.staff.senior_officer)
     assert [c.text for c in licence.conditions.filter(lifted_at__isnull=True)] == ["Cold storage 98%."]
     assert AuditEvent.objects.filter(action="licence.vary_conditions").count() == 1
 
 
-def test_auditor_cannot_revoke_a_licence(client, case_in):
+def test_auditor_cannot_propose_a_revocation(client, case_in):
     case = case_in("approved")
     licence = case.application.licence
     auditor = staff(case.staff.auditor, "applications.view_licence")
     client.force_login(auditor)
     assert "Your roles allow no action" in client.get(url(Licence, "transition", licence.pk)).content.decode()
     response = licence_action(client, auditor, licence, action="revoke", reasons="Because.")
-    assert "Your role does not allow you to revoke" in response.content.decode()
+    assert "Only a licensing manager or a senior officer may propose" in response.content.decode()
     licence.refresh_from_db()
-    assert licence.status == L.ACTIVE
+    assert licence.status == L.ACTIVE and not LicenceChange.objects.exists()
 
 
 # What the admin may edit: configuration and master data, audited.

@@ -1,51 +1,60 @@
-"""Granted licences, read-only, with a workflow page for their life: suspend, reinstate, revoke,
-surrender and vary conditions, each through its service in applications/services/licences.py."""
+"""Granted licences, read-only, with a workflow page for their life.
+
+Four eyes: suspending, reinstating, revoking and varying conditions are only *proposed* here, through
+reviews.services.licence_changes; another licensing manager or senior officer decides the proposal on the
+workspace's licence page (linked from the workflow page), which carries it out. Surrender is the firm's
+own act and goes straight through its service in applications/services/licences.py."""
 
 from collections.abc import Callable
 from typing import Any
 
-import rules
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django_fsm_log.admin import StateLogInline
 
 from applications import services
 from applications.admin.workflow import WorkflowAdmin, open_transitions
 from applications.forms import LicenceActionForm
 from applications.models import Licence, LicenceCondition
-from applications.services.licences import LIVE_STATUSES
 from audit.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from reviews.services.licence_changes import (
+    licence_change_may_propose,
+    licence_change_open,
+    licence_change_possible,
+    licence_change_propose,
+)
 
 Data = dict[str, Any]
 
 ACTION_LABELS: dict[str, str] = {
-    "suspend": "Suspend",
-    "reinstate": "Reinstate",
-    "revoke": "Revoke",
+    "suspend": "Propose suspension (four eyes)",
+    "reinstate": "Propose reinstatement (four eyes)",
+    "revoke": "Propose revocation (four eyes)",
     "surrender": "Surrender (firm admin)",
-    "vary_conditions": "Vary conditions",
+    "vary_conditions": "Propose varying conditions (four eyes)",
 }
-TRANSITIONS = ("suspend", "reinstate", "revoke", "surrender")
+PROPOSED = ("suspend", "reinstate", "revoke", "vary_conditions")  # the names of LicenceChangeAction
+
+
+def _propose(action: str) -> Callable[[Licence, Any, Data], Licence]:
+    def propose(licence: Licence, actor: Any, data: Data) -> Licence:
+        lift = [condition.pk for condition in data.get("lift") or []]
+        impose = data.get("impose") or []
+        change = licence_change_propose(
+            licence=licence, actor=actor, action=action, reasons=data["reasons"], impose=impose, lift=lift
+        )
+        return change.licence
+
+    return propose
+
+
 ACTION_SERVICES: dict[str, Callable[[Licence, Any, Data], Licence]] = {
-    "suspend": lambda licence, actor, data: services.licence_suspend(
-        licence=licence, actor=actor, reasons=data["reasons"]
-    ),
-    "reinstate": lambda licence, actor, data: services.licence_reinstate(
-        licence=licence, actor=actor, reasons=data["reasons"]
-    ),
-    "revoke": lambda licence, actor, data: services.licence_revoke(
-        licence=licence, actor=actor, reasons=data["reasons"]
-    ),
+    **{action: _propose(action) for action in PROPOSED},
     "surrender": lambda licence, actor, data: services.licence_surrender(
         licence=licence, actor=actor, reasons=data["reasons"]
-    ),
-    "vary_conditions": lambda licence, actor, data: services.licence_conditions_vary(
-        licence=licence,
-        actor=actor,
-        reasons=data["reasons"],
-        impose=data["impose"],
-        lift=[condition.pk for condition in data["lift"]],
     ),
 }
 
@@ -84,9 +93,9 @@ class LicenceAdmin(ReadOnlyAdminMixin, WorkflowAdmin):
     workflow_actions = ACTION_LABELS
 
     def offered_actions(self, request: HttpRequest, obj: Licence) -> list[str]:
-        offered = open_transitions(obj, request.user, TRANSITIONS)
-        if obj.status in LIVE_STATUSES and rules.has_perm("licences.vary_conditions", request.user, obj):
-            offered.append("vary_conditions")
+        offered = open_transitions(obj, request.user, ("surrender",))
+        if licence_change_open(licence=obj) is None and licence_change_may_propose(user=request.user, licence=obj):
+            offered += [action for action in PROPOSED if licence_change_possible(licence=obj, action=action)]
         return offered
 
     def perform_action(self, request: HttpRequest, obj: Licence, action: str, data: Data) -> Licence:
@@ -97,10 +106,18 @@ class LicenceAdmin(ReadOnlyAdminMixin, WorkflowAdmin):
 
     def workflow_context(self, request: HttpRequest, obj: Licence) -> dict[str, Any]:
         in_force = "; ".join(condition.text for condition in obj.conditions.filter(lifted_at__isnull=True))
+        pending = licence_change_open(licence=obj)
+        page = reverse("reviews:licence", args=[obj.number])
+        waiting = (
+            format_html('{} by {}: decided on <a href="{}">the licence page</a>', pending, pending.proposed_by, page)
+            if pending
+            else format_html('none (<a href="{}">the licence page</a>)', page)
+        )
         return {
             "summary": [
                 ("Firm", obj.firm),
                 ("Licence type", obj.licence_type),
                 ("Conditions in force", in_force or "none"),
+                ("Proposed change", waiting),
             ]
         }

@@ -1,0 +1,216 @@
+"""Four eyes on a licence's life: one officer proposes a suspension, reinstatement, revocation or variation
+of conditions (the maker), another decides it (the checker).
+
+An approved change is carried out by the same services as before (applications.services.licence_*),
+with the checker as their actor, so the licence's transition, its audit event, the firm's notification
+and banking's handling of licence_changed happen exactly as they always did. Every function here runs
+in one transaction with the licence row locked, and writes one audit event on the proposal.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import rules
+from django.db import transaction
+from django.utils import timezone
+
+from applications import services as licence_services
+from applications.models import Licence
+from applications.services.licences import LIVE_STATUSES
+from audit.services import audit_record
+from reviews.models import LicenceChange, LicenceChangeAction, LicenceChangeStatus
+from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
+from vasp_licensing.transitions import lock
+
+A = LicenceChangeAction
+NOTE_MAX_LENGTH = 10_000
+
+
+def _is_signed_in(actor: Any) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False) and actor.is_active
+
+
+def licence_change_possible(*, licence: Licence, action: str) -> bool:
+    """Whether `action` can follow from the licence's state now (the model's transitions say, for the three
+    that are transitions; conditions may be varied while the licence is active or suspended)."""
+    if action == A.VARY_CONDITIONS:
+        return licence.status in LIVE_STATUSES
+    meta = getattr(licence, action)._django_fsm
+    return bool(meta.has_transition(licence.status))
+
+
+def licence_change_open(*, licence: Licence) -> LicenceChange | None:
+    return LicenceChange.objects.filter(licence=licence, status=LicenceChangeStatus.PROPOSED).first()
+
+
+def licence_change_may_propose(*, user: Any, licence: Licence) -> bool:
+    return _is_signed_in(user) and rules.has_perm("licences.propose_change", user, licence)
+
+
+def licence_change_may_decide(*, user: Any, change: LicenceChange) -> bool:
+    return _is_signed_in(user) and change.is_open and rules.has_perm("licences.decide_change", user, change)
+
+
+def _clean_reasons(text: str, *, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(f"{what} are required.")
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationFailed(f"{what} may be at most {NOTE_MAX_LENGTH:,} characters.")
+    return text
+
+
+def licence_change_propose(
+    *,
+    licence: Licence,
+    actor: Any,
+    action: str,
+    reasons: str,
+    impose: Sequence[str] = (),
+    lift: Sequence[int] = (),
+) -> LicenceChange:
+    """Propose a change to `licence`; nothing happens to the licence until another officer approves it.
+
+    Refused, with nothing written: an unknown action (ValidationFailed), empty reasons, a variation with
+    nothing to impose or lift, or conditions to lift that are not in force (ValidationFailed); an actor who
+    is not a licensing manager or senior officer (NotPermitted); a proposal already open on the licence, or
+    an action that cannot follow from the licence's state (InvalidTransition).
+    """
+    if action not in A.values:
+        raise ValidationFailed(f"Unknown licence change: {action!r}.")
+    reasons = _clean_reasons(reasons, what="Reasons")
+    new_texts = [text.strip() for text in impose if text and text.strip()] if action == A.VARY_CONDITIONS else []
+    lift_ids = sorted({int(pk) for pk in lift}) if action == A.VARY_CONDITIONS else []
+    if action == A.VARY_CONDITIONS and not new_texts and not lift_ids:
+        raise ValidationFailed("Name at least one condition to impose or to lift.")
+    with transaction.atomic():
+        licence = lock(licence)
+        if not licence_change_may_propose(user=actor, licence=licence):
+            raise NotPermitted("Only a licensing manager or a senior officer may propose a change to a licence.")
+        if licence_change_open(licence=licence) is not None:
+            raise InvalidTransition(
+                f"A change to licence {licence} is already proposed; it must be decided or withdrawn first."
+            )
+        if not licence_change_possible(licence=licence, action=action):
+            verb = A(action).label.lower()
+            raise InvalidTransition(f"Cannot {verb} licence {licence}: it is {licence.get_status_display().lower()}.")
+        in_force = set(licence.conditions.filter(pk__in=lift_ids, lifted_at__isnull=True).values_list("pk", flat=True))
+        unknown = [str(pk) for pk in lift_ids if pk not in in_force]
+        if unknown:
+            raise ValidationFailed("These conditions are not in force on this licence", details=unknown)
+        change = LicenceChange.objects.create(
+            licence=licence, action=action, reasons=reasons, impose=new_texts, lift=lift_ids, proposed_by=actor
+        )
+        audit_record(
+            actor=actor,
+            action="licence_change.propose",
+            obj=change,
+            after={"status": change.status},
+            payload={
+                "licence": licence.number,
+                "change": action,
+                "reason": reasons,
+                "impose": new_texts,
+                "lift": lift_ids,
+            },
+        )
+    return change
+
+
+# How an approved change is carried out: the existing services, the checker as actor.
+EXECUTE: dict[str, Callable[[Licence, Any, LicenceChange], Licence]] = {
+    A.SUSPEND: lambda licence, actor, change: licence_services.licence_suspend(
+        licence=licence, actor=actor, reasons=change.reasons
+    ),
+    A.REINSTATE: lambda licence, actor, change: licence_services.licence_reinstate(
+        licence=licence, actor=actor, reasons=change.reasons
+    ),
+    A.REVOKE: lambda licence, actor, change: licence_services.licence_revoke(
+        licence=licence, actor=actor, reasons=change.reasons
+    ),
+    A.VARY_CONDITIONS: lambda licence, actor, change: licence_services.licence_conditions_vary(
+        licence=licence, actor=actor, reasons=change.reasons, impose=change.impose, lift=change.lift
+    ),
+}
+
+
+def _lock_open_change(change: LicenceChange, actor: Any, *, verb: str) -> tuple[LicenceChange, Licence]:
+    """Lock the licence, then the change; refuse unless it is still open and `actor` may decide it."""
+    licence = lock(change.licence)
+    change = LicenceChange.objects.select_for_update().select_related("proposed_by").get(pk=change.pk)
+    if not change.is_open:
+        raise InvalidTransition(
+            f"This change to licence {licence} is already {change.get_status_display().lower()}; it cannot be {verb}."
+        )
+    if _is_signed_in(actor) and change.proposed_by_id == actor.pk:
+        raise NotPermitted(
+            "Four eyes: you proposed this change, so you cannot decide it. "
+            "Another licensing manager or senior officer must."
+        )
+    if not licence_change_may_decide(user=actor, change=change):
+        raise NotPermitted("Only a licensing manager or a senior officer may decide a change to a licence.")
+    return change, licence
+
+
+def _decide(change: LicenceChange, actor: Any, *, status: str, note: str) -> LicenceChange:
+    before = change.status
+    change.status, change.decided_by, change.decided_at, change.decision_note = status, actor, timezone.now(), note
+    change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(
+        actor=actor,
+        action=f"licence_change.{'approve' if status == LicenceChangeStatus.APPROVED else 'reject'}",
+        obj=change,
+        before={"status": before},
+        after={"status": status},
+        payload={"licence": change.licence.number, "change": change.action, "note": note},
+    )
+    return change
+
+
+def licence_change_approve(*, change: LicenceChange, actor: Any, note: str = "") -> LicenceChange:
+    """Approve a proposed change and carry it out, with `actor` as the actor of the licence's own service.
+
+    The checker is a licensing manager or senior officer who did not propose it (NotPermitted otherwise).
+    If the licence service refuses (say the licence was surrendered meanwhile), its error propagates and
+    nothing is written: the proposal stays open, to be rejected or withdrawn.
+    """
+    note = (note or "").strip()
+    with transaction.atomic():
+        change, licence = _lock_open_change(change, actor, verb="approved")
+        change.licence = EXECUTE[change.action](licence, actor, change)
+        return _decide(change, actor, status=LicenceChangeStatus.APPROVED, note=note)
+
+
+def licence_change_reject(*, change: LicenceChange, actor: Any, note: str) -> LicenceChange:
+    """Reject a proposed change; the licence is untouched. Same checker rule as approval; a note is required."""
+    note = _clean_reasons(note, what="Reasons for rejecting")
+    with transaction.atomic():
+        change, licence = _lock_open_change(change, actor, verb="rejected")
+        change.licence = licence
+        return _decide(change, actor, status=LicenceChangeStatus.REJECTED, note=note)
+
+
+def licence_change_withdraw(*, change: LicenceChange, actor: Any) -> LicenceChange:
+    """The proposer takes back a proposal that is still open; nobody else may."""
+    with transaction.atomic():
+        licence = lock(change.licence)
+        change = LicenceChange.objects.select_for_update().get(pk=change.pk)
+        if not change.is_open:
+            raise InvalidTransition(
+                f"This change to licence {licence} is already {change.get_status_display().lower()}; "
+                "it cannot be withdrawn."
+            )
+        if not _is_signed_in(actor) or change.proposed_by_id != actor.pk:
+            raise NotPermitted("Only the officer who proposed a change may withdraw it.")
+        change.licence = licence
+        change.status, change.decided_by, change.decided_at = LicenceChangeStatus.WITHDRAWN, actor, timezone.now()
+        change.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action="licence_change.withdraw",
+            obj=change,
+            before={"status": LicenceChangeStatus.PROPOSED},
+            after={"status": change.status},
+            payload={"licence": licence.number, "change": change.action},
+        )
+    return change

@@ -1,0 +1,196 @@
+"""The licence pages of the workspace: the list of licences, and one licence with its conditions, the
+change proposed on it, its past changes and its audit timeline.
+
+Policy: every regulator reads every licence; a licensing manager or a senior officer proposes a change
+(the maker) and another one decides it (the checker, never the proposer). The page offers exactly what
+the services would allow this user now; every POST goes through reviews.services.licence_changes, which
+checks again under a row lock and explains a refusal. Forms work without JavaScript (post, redirect, get).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from applications.models import Licence
+from reviews.forms import licences as licence_forms
+from reviews.models import LicenceChange, LicenceChangeAction
+from reviews.selectors.licences import licence_get, licence_list, licence_page
+from reviews.services.licence_changes import (
+    licence_change_approve,
+    licence_change_may_decide,
+    licence_change_may_propose,
+    licence_change_propose,
+    licence_change_reject,
+    licence_change_withdraw,
+)
+from reviews.views.access import RegulatorRequiredMixin
+from reviews.views.case import _error_summary, _refused_status, _submit
+
+PAGE_SIZE = 25
+DECISIONS: dict[str, type[forms.Form]] = {
+    "approve": licence_forms.LicenceChangeApproveForm,
+    "reject": licence_forms.LicenceChangeRejectForm,
+    "withdraw": licence_forms.LicenceChangeWithdrawForm,
+}
+
+
+@dataclass(frozen=True)
+class OfferedForm:
+    name: str
+    label: Any
+    form: forms.Form
+    url: str
+
+
+def licence_url(licence: Licence) -> str:
+    return reverse("reviews:licence", args=[licence.number])
+
+
+def _licence_or_404(number: str) -> Licence:
+    licence = licence_get(number=number)
+    if licence is None:
+        raise Http404(_("No licence with number %(number)s.") % {"number": number})
+    return licence
+
+
+class LicenceListView(RegulatorRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filter_form = licence_forms.LicenceFilterForm(request.GET)
+        status = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""
+        page = Paginator(licence_list(status=status or None), PAGE_SIZE).get_page(request.GET.get("page"))
+        actions = dict(LicenceChangeAction.choices)
+        rows = [(licence, actions.get(licence.pending_action)) for licence in page.object_list]  # type: ignore[attr-defined]
+        context = {
+            "section": "licences",
+            "filter_form": filter_form,
+            "page": page,
+            "rows": rows,
+            "filtered": bool(status),
+        }
+        return TemplateResponse(request, "reviews/licences/list.html", context)
+
+
+def _decision_forms(change: LicenceChange | None, user: Any, bound: dict[str, forms.Form]) -> list[OfferedForm]:
+    if change is None:
+        return []
+    labels = {"approve": _("Approve and carry out"), "reject": _("Reject"), "withdraw": _("Withdraw the proposal")}
+    if licence_change_may_decide(user=user, change=change):
+        offered = ["approve", "reject"]
+    elif change.proposed_by_id == user.pk:
+        offered = ["withdraw"]
+    else:
+        offered = []
+    return [
+        OfferedForm(
+            name=name,
+            label=labels[name],
+            form=bound.get(name) or DECISIONS[name](prefix=name),
+            url=reverse("reviews:licence_change_decide", args=[change.licence.number, change.pk, name]),
+        )
+        for name in offered
+    ]
+
+
+def render_licence(
+    request: HttpRequest, licence: Licence, *, bound: dict[str, forms.Form] | None = None, status: int = 200
+) -> TemplateResponse:
+    bound = bound or {}
+    user = request.user
+    page = licence_page(licence=licence)
+    propose_form = None
+    if page.pending is None and licence_change_may_propose(user=user, licence=licence):
+        propose_form = bound.get("propose") or licence_forms.LicenceChangeProposeForm(prefix="propose", licence=licence)
+    notices = []
+    if page.pending is not None and page.pending.proposed_by_id == user.pk:
+        notices.append(_("You proposed this change; another officer must decide it."))
+    if propose_form is None and page.pending is None and not licence_change_may_propose(user=user, licence=licence):
+        notices.append(_("You may read this licence. Only a licensing manager or a senior officer proposes changes."))
+    context = {
+        "section": "licences",
+        "page": page,
+        "licence": licence,
+        "propose_form": propose_form,
+        "propose_url": reverse("reviews:licence_change_propose", args=[licence.number]),
+        "decision_forms": _decision_forms(page.pending, user, bound),
+        "notices": notices,
+        "error_summary": _error_summary(bound),
+    }
+    return TemplateResponse(request, "reviews/licences/page.html", context, status=status)
+
+
+class LicenceView(RegulatorRequiredMixin, View):
+    def get(self, request: HttpRequest, number: str) -> HttpResponse:
+        return render_licence(request, _licence_or_404(number))
+
+
+class LicenceChangeProposeView(RegulatorRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, number: str) -> HttpResponse:
+        licence = _licence_or_404(number)
+        form = licence_forms.LicenceChangeProposeForm(request.POST, prefix="propose", licence=licence)
+        change, refusal = _submit(
+            form,
+            lambda data: licence_change_propose(
+                licence=licence,
+                actor=request.user,
+                action=data["action"],
+                reasons=data["reasons"],
+                impose=data["impose"],
+                lift=[condition.pk for condition in data["lift"]],
+            ),
+        )
+        if change is not None:
+            messages.success(request, _("Change proposed. Another officer must decide it."))
+            return HttpResponseRedirect(licence_url(licence))
+        return render_licence(
+            request, _licence_or_404(number), bound={"propose": form}, status=_refused_status(request, refusal)
+        )
+
+
+class LicenceChangeDecideView(RegulatorRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, number: str, pk: int, decision: str) -> HttpResponse:
+        form_class = DECISIONS.get(decision)
+        if form_class is None:
+            raise Http404(_("No such decision."))
+        licence = _licence_or_404(number)
+        change = get_object_or_404(LicenceChange.objects.select_related("licence"), pk=pk, licence=licence)
+        form = form_class(request.POST, prefix=decision)
+        actor = request.user
+        perform = {
+            "approve": lambda data: licence_change_approve(change=change, actor=actor, note=data["note"]),
+            "reject": lambda data: licence_change_reject(change=change, actor=actor, note=data["note"]),
+            "withdraw": lambda data: licence_change_withdraw(change=change, actor=actor),
+        }[decision]
+        done, refusal = _submit(form, perform)
+        if done is not None:
+            messages.success(
+                request, _("The change is now %(status)s.") % {"status": done.get_status_display().lower()}
+            )
+            return HttpResponseRedirect(licence_url(licence))
+        return render_licence(
+            request, _licence_or_404(number), bound={decision: form}, status=_refused_status(request, refusal)
+        )
+
+
+urlpatterns: list[URLPattern] = [
+    path("licences/", LicenceListView.as_view(), name="licences"),
+    path("licences/<str:number>/", LicenceView.as_view(), name="licence"),
+    path("licences/<str:number>/changes/", LicenceChangeProposeView.as_view(), name="licence_change_propose"),
+    path(
+        "licences/<str:number>/changes/<int:pk>/<slug:decision>/",
+        LicenceChangeDecideView.as_view(),
+        name="licence_change_decide",
+    ),
+]
