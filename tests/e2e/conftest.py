@@ -35,3 +35,14 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def _configuration(transactional_db):
+    """The live server needs committed data, so these tests run in transactions that are really committed;
+    a transactional test before them on the same worker may have flushed the configuration rows the data
+    migrations installed. Put them back (idempotent), as a deployment's migrate would."""
+    from applications.configuration import install_default_configuration
+    from applications.models import DocumentType, LicenceType, RequiredDocument
+
+    install_default_configuration(DocumentType, LicenceType, RequiredDocument)
