@@ -119,8 +119,9 @@ def _forget_broker_connections(app) -> None:
     app.amqp._producer_pool = None
 
 
-def wait_for(condition, *, timeout: float = 20.0, interval: float = 0.1):
-    """Polls until condition() is truthy; the worker runs in another thread."""
+def wait_for(condition, *, timeout: float = 60.0, interval: float = 0.1):
+    """Polls until condition() is truthy; the worker runs in another thread. The timeout is generous because
+    in CI the other test process may be driving a browser on the same two cores."""
     import time
 
     deadline = time.monotonic() + timeout
