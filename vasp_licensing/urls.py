@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("workspace/", include("reviews.urls")),
+    path("portal/", include("applications.portal.urls")),
+    path("register/", include("applications.portal.register.urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("readyz/", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),

@@ -34,9 +34,11 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The front door: regulators go to their workspace; everyone else sees where they can go."""
+    """The front door: regulators go to their workspace, firm staff to the portal; visitors see where they can go."""
     from accounts.rules import is_regulator
 
     if request.user.is_authenticated and is_regulator(request.user):
         return redirect("reviews:queue")
+    if request.user.is_authenticated:
+        return redirect("portal:dashboard")
     return render(request, "home.html")

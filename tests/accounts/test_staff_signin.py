@@ -334,7 +334,7 @@ def test_firm_user_signs_in_without_mfa(client):
 
     assert (response.status_code, response["Location"]) == (302, reverse("home"))
     assert signed_in_user_id(client) == str(firm_admin.pk)
-    assert client.get("/").status_code == 200
+    assert client.get("/")["Location"] == reverse("portal:dashboard")  # firm staff start in the portal
     assert reverse("mfa_activate_totp") in client.get(reverse("mfa_index")).content.decode()  # offered, not forced
 
 
