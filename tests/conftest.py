@@ -41,6 +41,54 @@ def case_in(staff):
     return build
 
 
+# What the migrations put in each test database (configuration rows, role groups, the audit chain head),
+# as Django serialized it for serialized_rollback, with the database's name; see pytest_runtest_teardown.
+_MIGRATED_CONTENTS: dict[str, tuple[str, str]] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_contents(django_db_setup, django_db_blocker):
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents:
+            _MIGRATED_CONTENTS[alias] = (str(connections[alias].settings_dict["NAME"]), contents)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by flushing the database; put back what the migrations installed.
+
+    Django runs transactional tests last for this reason, but pytest regroups tests by session-scoped
+    fixtures (the browser's) and xdist hands them out in its own order, so a test on the ordinary
+    rollback-per-test database may come after one. `serialized_rollback` restores only at the start of
+    a transactional test (and a browser test's connection, made under Playwright's greenlets, does not
+    even see the serialized data), so the restore after one is ours.
+    """
+    result = yield
+    if _flushes_the_database(item):
+        from django.core.management import call_command
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for alias, (test_name, contents) in _MIGRATED_CONTENTS.items():
+                if str(connections[alias].settings_dict["NAME"]) != test_name:
+                    continue  # never flush anything but the test database
+                # Whatever the flush's post_migrate recreated goes too: the restore brings it all back.
+                call_command("flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True)
+                connections[alias].creation.deserialize_db_from_string(contents)
+    return result
+
+
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    fixtures = getattr(item, "fixturenames", ())
+    return transactional or "transactional_db" in fixtures or "live_server" in fixtures
+
+
 def pytest_configure(config):
     from django.conf import settings
 
