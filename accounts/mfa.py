@@ -13,21 +13,31 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from allauth.mfa.utils import encrypt, is_mfa_enabled
 
-from accounts.choices import RegulatorRole
-from accounts.models import User
+from accounts.choices import FirmRole, RegulatorRole
+from accounts.models import FirmMembership, User
 
 
 def mfa_required(user: Any) -> bool:
     """True when this user may use the site only with TOTP set up.
 
-    Regulator staff (any regulator role) and superusers, who count as regulators here: they see
-    every firm's confidential file. Firm users are not forced yet (issue 6 adds firm admins).
+    - Regulator staff (any regulator role) and superusers, who count as regulators here: they see every
+      firm's confidential file.
+    - Firm admins (a firm_admin membership of any firm): they manage the firm's team, submit its
+      applications and share its data with banks.
+    Preparers may set TOTP up, but are not forced to. An inactive user is never asked (they cannot sign in).
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    return any(user.has_regulator_role(role) for role in RegulatorRole)
+    if any(user.has_regulator_role(role) for role in RegulatorRole):
+        return True
+    return is_firm_admin_anywhere(user)
+
+
+def is_firm_admin_anywhere(user: Any) -> bool:
+    """True when `user` is a firm admin of at least one firm. Not cached: a new membership counts at once."""
+    return FirmMembership.objects.filter(user_id=user.pk, role=FirmRole.FIRM_ADMIN).exists()
 
 
 def has_totp(user: Any) -> bool:

@@ -76,3 +76,44 @@ class FirmMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}) at {self.firm}"
+
+
+class FirmInvitation(models.Model):
+    """An invitation to join a firm's team with a role, sent by e-mail; accepted once, by that address only.
+
+    Only the SHA-256 of the token is kept: the link in the e-mail is the one place the token exists, so a
+    copy of the database cannot be used to join a firm. An invitation is open until accepted, revoked or
+    past `expires_at`; a firm has at most one not accepted and not revoked invitation per address.
+    """
+
+    firm = models.ForeignKey("applications.Firm", on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("e-mail address")
+    role = models.CharField(max_length=20, choices=FirmRole.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firm", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_firm_and_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()}) to {self.firm}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired

@@ -37,3 +37,29 @@ def is_firm_admin_of(user: Any, firm_id: int | None) -> bool:
 @rules.predicate
 def is_firm_member_of(user: Any, firm_id: int | None) -> bool:
     return firm_role_of(user, firm_id) in FirmRole.values
+
+
+def team_firm_id(obj: Any) -> int | None:
+    """The firm whose team `obj` concerns: the Firm itself, or a membership or invitation of it (their firm_id)."""
+    if obj is None:
+        return None
+    meta = getattr(obj, "_meta", None)
+    if meta is not None and meta.label_lower == "applications.firm":
+        return int(obj.pk)
+    firm_id: int | None = getattr(obj, "firm_id", None)
+    return firm_id
+
+
+@rules.predicate
+def manages_team_of(user: Any, obj: Any) -> bool:
+    return bool(is_firm_admin_of(user, team_firm_id(obj)))
+
+
+@rules.predicate
+def is_team_member_of(user: Any, obj: Any) -> bool:
+    return bool(is_firm_member_of(user, team_firm_id(obj)))
+
+
+# A firm's team: every member sees who is in it; its firm admins invite, change roles and remove.
+rules.add_perm("firms.view_team", is_team_member_of)
+rules.add_perm("firms.manage_team", manages_team_of)

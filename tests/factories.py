@@ -1,3 +1,5 @@
+from typing import cast
+
 import factory
 from django.contrib.auth.models import Group
 
@@ -71,6 +73,26 @@ _PERCENT_ROLES = {"substantial_shareholder", "beneficial_owner"}
 
 
 def member(firm: Firm, role: FirmRole, **fields: object) -> User:
-    user = UserFactory(**fields)
-    FirmMembership.objects.create(user=user, firm=firm, role=role)
+    """A new user with `role` in `firm`. A firm admin gets TOTP like a regulator (mfa_required names them once the
+    membership exists); member(..., totp=False) leaves it out, to test the way to TOTP setup."""
+    user = cast(User, UserFactory(**fields))
+    FirmMembershipFactory(user=user, firm=firm, role=role, totp=fields.get("totp"))
     return user
+
+
+class FirmMembershipFactory(factory.django.DjangoModelFactory):
+    """A membership; a user it makes a firm admin gets TOTP as if they had set it up (totp=False: not)."""
+
+    class Meta:
+        model = FirmMembership
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    firm = factory.SubFactory(FirmFactory)
+    role = FirmRole.PREPARER
+
+    @factory.post_generation
+    def totp(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        membership = cast(FirmMembership, self)  # factory_boy passes the model instance
+        if create and extracted is not False and mfa_required(membership.user):
+            totp_enrol(user=membership.user, secret=TEST_TOTP_SECRET)

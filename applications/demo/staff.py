@@ -1,17 +1,19 @@
 """Regulator staff of every role: the superuser and one user per seat, in the role groups of accounts.roles.
 
 Every demo regulator signs in like a real one, with a verified e-mail address and a second factor: one
-TOTP secret and one set of recovery codes shared by all of them, printed by seed_demo. Demo only.
+TOTP secret and one set of recovery codes shared by all of them (and by the demo firm admins, who also
+must use a second factor), printed by seed_demo. Demo only.
 """
 
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db.models import Q
 
-from accounts.choices import RegulatorRole
+from accounts.choices import FirmRole, RegulatorRole
 from accounts.mfa import email_verify, totp_enrol
 from accounts.models import User
 from accounts.roles import role_groups_sync
@@ -114,6 +116,23 @@ def demo_emails_verify() -> int:
     ]
     EmailAddress.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def demo_firm_admins_second_factor() -> int:
+    """TOTP, with the demo secret, for every demo firm admin who has none yet (firm admins require it).
+
+    Returns how many were enrolled. Only the demo's own domains, never anyone else's account.
+    """
+    admins = (
+        User.objects.filter(email__endswith=FIRM_DOMAIN_SUFFIX, firm_memberships__role=FirmRole.FIRM_ADMIN)
+        .exclude(authenticator__type=Authenticator.Type.TOTP)
+        .distinct()
+    )
+    enrolled = 0
+    for user in admins:
+        totp_enrol(user=user, secret=DEMO_TOTP_SECRET, recovery_seed=DEMO_RECOVERY_SEED)
+        enrolled += 1
+    return enrolled
 
 
 def _ensure_groups() -> dict[RegulatorRole, Group]:

@@ -311,31 +311,57 @@ def test_demo_staff_sign_in_with_the_printed_totp_secret_or_a_recovery_code(clie
     assert signed_in_user_id(client) == str(staff.admin.pk)
 
 
-def test_demo_firm_users_get_verified_addresses_and_sign_in_without_a_code(client):
-    firm_admin = member(FirmFactory(), FirmRole.FIRM_ADMIN, email="admin@firm99999.demo.example")
+def test_demo_firm_users_get_verified_addresses_and_preparers_sign_in_without_a_code(client):
+    preparer = member(FirmFactory(), FirmRole.PREPARER, email="preparer@firm99999.demo.example")
     outsider = UserFactory(email="someone@elsewhere.example")
 
     assert demo_emails_verify() == 1
 
     assert not EmailAddress.objects.filter(user=outsider).exists()
-    response = sign_in(client, firm_admin)
+    response = sign_in(client, preparer)
     assert (response.status_code, response["Location"]) == (302, reverse("home"))
-    assert signed_in_user_id(client) == str(firm_admin.pk)
+    assert signed_in_user_id(client) == str(preparer.pk)
 
 
 # Firm users, and the rules that hold for everyone.
 
 
 def test_firm_user_signs_in_without_mfa(client):
-    firm_admin = member(FirmFactory(), FirmRole.FIRM_ADMIN)
+    """A preparer signs in with the password alone; TOTP is offered, not forced."""
+    preparer = member(FirmFactory(), FirmRole.PREPARER)
+    email_verify(user=preparer)
+
+    response = sign_in(client, preparer)
+
+    assert (response.status_code, response["Location"]) == (302, reverse("home"))
+    assert signed_in_user_id(client) == str(preparer.pk)
+    assert client.get("/")["Location"] == reverse("portal:dashboard")  # firm staff start in the portal
+    assert reverse("mfa_activate_totp") in client.get(reverse("mfa_index")).content.decode()  # offered, not forced
+
+
+def test_firm_admin_without_totp_signs_in_and_is_sent_to_totp_setup(client):
+    firm_admin = member(FirmFactory(), FirmRole.FIRM_ADMIN, totp=False)
     email_verify(user=firm_admin)
 
     response = sign_in(client, firm_admin)
 
     assert (response.status_code, response["Location"]) == (302, reverse("home"))
     assert signed_in_user_id(client) == str(firm_admin.pk)
-    assert client.get("/")["Location"] == reverse("portal:dashboard")  # firm staff start in the portal
-    assert reverse("mfa_activate_totp") in client.get(reverse("mfa_index")).content.decode()  # offered, not forced
+    assert client.get("/")["Location"] == TOTP_SETUP  # before the portal
+    assert client.get(reverse("portal:dashboard"))["Location"] == TOTP_SETUP
+
+
+def test_firm_admin_with_totp_signs_in_with_password_then_code(client):
+    firm_admin = member(FirmFactory(), FirmRole.FIRM_ADMIN)  # the factory enrols TEST_TOTP_SECRET, here SECRET
+    email_verify(user=firm_admin)
+
+    response = sign_in(client, firm_admin)
+
+    assert (response.status_code, response["Location"]) == (302, MFA_AUTHENTICATE)
+    assert signed_in_user_id(client) is None
+    enter_code(client, code_for(SECRET))
+    assert signed_in_user_id(client) == str(firm_admin.pk)
+    assert client.get("/")["Location"] == reverse("portal:dashboard")
 
 
 def test_unverified_address_cannot_sign_in(client):
@@ -372,12 +398,12 @@ def test_admin_login_form_does_not_sign_anyone_in(client):
         ("licensing_manager", True),
         ("auditor", True),
         ("superuser", True),
-        ("firm_admin", False),
+        ("firm_admin", True),
         ("preparer", False),
         ("inactive_case_officer", False),
     ],
 )
-def test_mfa_is_required_of_every_regulator_role_and_superusers(who, required):
+def test_mfa_is_required_of_every_regulator_role_superusers_and_firm_admins(who, required):
     if who in RegulatorRole.values:
         user = UserFactory(roles=[RegulatorRole(who)])
     elif who == "superuser":

@@ -5,6 +5,7 @@ from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -98,6 +99,20 @@ def test_seed_prints_the_demo_logins():
         assert email in output
     assert "admin@firm00001.demo.example" in output
     assert "Firm admin (approved)" in output
+
+
+def test_demo_firm_admins_have_the_demo_totp_and_preparers_none():
+    seed(firms=3)
+
+    with_totp = set(
+        Authenticator.objects.filter(type=Authenticator.Type.TOTP, user__email__endswith=".demo.example").values_list(
+            "user__email", flat=True
+        )
+    )
+    assert with_totp == {f"admin@firm{index:05d}.demo.example" for index in (1, 2, 3)}
+    authenticators = Authenticator.objects.count()
+    seed(firms=3)
+    assert Authenticator.objects.count() == authenticators  # a second run enrols nobody twice
 
 
 def test_seed_uses_the_password_from_the_environment(monkeypatch):

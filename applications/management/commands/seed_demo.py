@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from applications.choices import ApplicationStatus
 from applications.demo import DEFAULT_FIRMS, SeedResult, seed_demo
 from applications.demo.content import firm_domain
-from applications.demo.staff import demo_emails_verify
+from applications.demo.staff import demo_emails_verify, demo_firm_admins_second_factor
 from applications.models import LicenceApplication
 from banking.demo import DEMO_BANK
 
@@ -37,6 +37,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         # Sign-in requires a verified address; firm users are bulk-created without one.
         demo_emails_verify()
+        demo_firm_admins_second_factor()
         created = ", ".join(f"{count} {what}" for what, count in result.created.items() if count)
         self.stdout.write(
             f"Demo data ready: {result.firms_total} demo firms; created {created or 'nothing (already there)'} "
@@ -68,7 +69,8 @@ class Command(BaseCommand):
         secret = result.staff.totp_secret
         now = "import time; from allauth.mfa.totp.internal.auth import format_hotp_value as f, hotp_value as h; "
         self.stdout.write(
-            "\nRegulator staff enter a code from an authenticator app after the password. All demo regulators share "
+            "\nRegulator staff and firm admins enter a code from an authenticator app after the password. All demo "
+            "regulators and demo firm admins share "
             f"the TOTP secret {secret}: add it to an authenticator app, or print the current code with\n"
             f"  python manage.py shell -v 0 -c \"{now}print(f(h('{secret}', int(time.time()) // 30)))\"\n"
             "Recovery codes (each works once per user): " + " ".join(result.staff.recovery_codes)

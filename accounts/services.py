@@ -1,0 +1,266 @@
+"""Every write to a firm's team: invitations by e-mail, accepting them, changing roles, removing members.
+
+Each service checks the actor's permission (accounts.rules, "firms.manage_team") inside its transaction,
+with the firm's row locked, so two admins acting at once cannot leave a firm without a firm admin; each
+change is audited. Refusals raise vasp_licensing.errors, with messages in the language of the request.
+"""
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+import rules
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.choices import FirmRole
+from accounts.models import FirmInvitation, FirmMembership
+from accounts.selectors import invitation_find, invitation_token_hash
+from applications.models import Firm
+from audit.services import audit_record
+from vasp_licensing.errors import NotPermitted, ValidationFailed
+from vasp_licensing.transitions import lock
+
+# Both languages in one e-mail, as the notifications do: the firm's staff may read either.
+INVITATION_EMAIL_LANGUAGES = ("en", "zh-hant")
+DEFAULT_INVITATION_DAYS = 7
+
+
+def invitation_days() -> int:
+    return int(getattr(settings, "FIRM_INVITATION_DAYS", DEFAULT_INVITATION_DAYS))
+
+
+def _require_team_manager(actor: Any, firm: Firm) -> None:
+    if (
+        actor is None
+        or not getattr(actor, "is_authenticated", False)
+        or not rules.has_perm("firms.manage_team", actor, firm)
+    ):
+        raise NotPermitted(_("Only a firm admin of %(firm)s may manage its team.") % {"firm": firm.legal_name_en})
+
+
+def _normalised_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ValidationFailed(_("%(email)s is not a valid e-mail address.") % {"email": email or '""'}) from error
+    return email
+
+
+def _role(role: str) -> FirmRole:
+    if role not in FirmRole.values:
+        raise ValidationFailed(_("%(role)s is not a role in a firm.") % {"role": role})
+    return FirmRole(role)
+
+
+def invitation_create(*, firm: Firm, email: str, role: str, actor: Any) -> FirmInvitation:
+    """Invite `email` to `firm` with `role`; the e-mail with the link goes out once the transaction commits.
+
+    Only a firm admin of the firm may invite. Refused for an address that is already a member, and while an
+    invitation to that address is open (an expired one is closed and replaced). The token exists only in the
+    e-mail: the invitation keeps its SHA-256.
+    """
+    email = _normalised_email(email)
+    firm_role = _role(role)
+    with transaction.atomic():
+        firm = lock(firm)
+        _require_team_manager(actor, firm)
+        if FirmMembership.objects.filter(firm=firm, user__email__iexact=email).exists():
+            raise ValidationFailed(_("%(email)s is already a member of this firm.") % {"email": email})
+        now = timezone.now()
+        previous = FirmInvitation.objects.filter(
+            firm=firm, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).first()
+        if previous is not None and not previous.is_expired:
+            raise ValidationFailed(
+                _("An invitation to %(email)s is already open. Revoke it first to send a new one.") % {"email": email}
+            )
+        if previous is not None:  # expired: closed, so that the new one is the only open invitation
+            previous.revoked_at = now
+            previous.save(update_fields=["revoked_at"])
+        token = secrets.token_urlsafe(32)
+        invitation = FirmInvitation.objects.create(
+            firm=firm,
+            email=email,
+            role=firm_role,
+            token_hash=invitation_token_hash(token),
+            invited_by=actor,
+            created_at=now,
+            expires_at=now + timedelta(days=invitation_days()),
+        )
+        audit_record(
+            actor=actor,
+            action="firm.invite",
+            obj=invitation,
+            after={"firm": firm.pk, "email": email, "role": firm_role.value, "expires_at": invitation.expires_at},
+            payload={"replaces": previous.pk} if previous is not None else None,
+        )
+        transaction.on_commit(lambda: invitation_email_send(invitation=invitation, token=token))
+    return invitation
+
+
+def invitation_email_send(*, invitation: FirmInvitation, token: str) -> None:
+    """The e-mail with the accept link, in English and Traditional Chinese. The only place the token is written."""
+    accept_url = settings.SITE_URL.rstrip("/") + reverse("portal:invitation_accept", args=[token])
+    context = {"invitation": invitation, "firm": invitation.firm, "accept_url": accept_url}
+    subjects, bodies = [], []
+    for language in INVITATION_EMAIL_LANGUAGES:
+        with translation.override(language):
+            text = render_to_string("accounts/email/firm_invitation.txt", context).strip()
+        subject, _sep, body = text.partition("\n")
+        subjects.append(subject.strip())
+        bodies.append(body.strip())
+    send_mail(
+        " / ".join(subjects)[:255],
+        "\n\n————————\n\n".join(bodies) + "\n",
+        settings.DEFAULT_FROM_EMAIL,
+        [invitation.email],
+    )
+
+
+def invitation_revoke(*, invitation: FirmInvitation, actor: Any) -> FirmInvitation:
+    """Close an open invitation: its link stops working. Only a firm admin of its firm; not once accepted."""
+    with transaction.atomic():
+        lock(invitation.firm)
+        invitation = lock(invitation)
+        _require_team_manager(actor, invitation.firm)
+        if invitation.accepted_at is not None:
+            raise ValidationFailed(
+                _("The invitation to %(email)s was accepted already; remove the member instead.")
+                % {"email": invitation.email}
+            )
+        if invitation.revoked_at is not None:
+            raise ValidationFailed(_("The invitation to %(email)s was revoked already.") % {"email": invitation.email})
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action="firm.invitation_revoke",
+            obj=invitation,
+            before={"revoked_at": None},
+            after={"revoked_at": invitation.revoked_at},
+            payload={"firm": invitation.firm_id, "email": invitation.email},
+        )
+    return invitation
+
+
+def invitation_refusal(*, invitation: FirmInvitation, user: Any) -> ValidationFailed | NotPermitted | None:
+    """Why `user` may not accept `invitation` now, or None. Reads only; invitation_accept asks it again under lock."""
+    if invitation.revoked_at is not None:
+        return ValidationFailed(_("This invitation was revoked by the firm. Ask its firm admin for a new one."))
+    if invitation.accepted_at is not None:
+        return ValidationFailed(_("This invitation has been used already."))
+    if invitation.is_expired:
+        return ValidationFailed(_("This invitation has expired. Ask the firm's admin for a new one."))
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NotPermitted(_("Sign in to accept the invitation."))
+    verified = EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists()
+    if not verified:
+        # The invited address is not named: whoever holds a forwarded link learns nothing about it.
+        return NotPermitted(
+            _("This invitation was sent to another e-mail address. Sign in with the verified address it was sent to.")
+        )
+    if FirmMembership.objects.filter(firm_id=invitation.firm_id, user=user).exists():
+        return ValidationFailed(_("You are already a member of %(firm)s.") % {"firm": invitation.firm.legal_name_en})
+    return None
+
+
+def invitation_accept(*, token: str, user: Any) -> FirmMembership:
+    """Join the firm with the invited role. The token must be valid, open (not expired, used or revoked), and
+    the signed-in user's verified e-mail address must be the invited one. Used once."""
+    invitation = invitation_find(token=token)
+    if invitation is None:
+        raise ValidationFailed(_("This invitation link is not valid."))
+    with transaction.atomic():
+        lock(invitation.firm)
+        invitation = lock(invitation)
+        refusal = invitation_refusal(invitation=invitation, user=user)
+        if refusal is not None:
+            raise refusal
+        membership = FirmMembership.objects.create(user=user, firm_id=invitation.firm_id, role=invitation.role)
+        invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit_record(
+            actor=user,
+            action="firm.invitation_accept",
+            obj=invitation,
+            after={"accepted_at": invitation.accepted_at, "membership": membership.pk},
+            payload={"firm": invitation.firm_id, "email": invitation.email, "role": invitation.role},
+        )
+    return membership
+
+
+def _other_admins(membership: FirmMembership) -> bool:
+    return (
+        FirmMembership.objects.filter(firm_id=membership.firm_id, role=FirmRole.FIRM_ADMIN)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def membership_change_role(*, membership: FirmMembership, role: str, actor: Any) -> FirmMembership:
+    """Give a member another role. Only a firm admin of the firm; never demotes the last firm admin.
+
+    The same role again changes nothing and records nothing. A new firm admin must set up TOTP at their
+    next page (accounts.mfa.mfa_required)."""
+    firm_role = _role(role)
+    with transaction.atomic():
+        lock(membership.firm)
+        membership = FirmMembership.objects.select_for_update().select_related("user", "firm").get(pk=membership.pk)
+        _require_team_manager(actor, membership.firm)
+        before = membership.role
+        if before == firm_role:
+            return membership
+        if before == FirmRole.FIRM_ADMIN and not _other_admins(membership):
+            raise ValidationFailed(
+                _(
+                    "%(user)s is the only firm admin of %(firm)s. Make another member a firm admin first: a firm "
+                    "always needs one."
+                )
+                % {"user": membership.user.email, "firm": membership.firm.legal_name_en}
+            )
+        membership.role = firm_role
+        membership.save(update_fields=["role"])
+        audit_record(
+            actor=actor,
+            action="firm.member_role_change",
+            obj=membership,
+            before={"role": before},
+            after={"role": firm_role.value},
+            payload={"firm": membership.firm_id, "user": membership.user.email},
+        )
+    return membership
+
+
+def membership_remove(*, membership: FirmMembership, actor: Any) -> None:
+    """Remove a member from the firm: they lose access at once. Only a firm admin of the firm; never the last
+    firm admin (a firm admin may remove themselves while another remains)."""
+    with transaction.atomic():
+        lock(membership.firm)
+        membership = FirmMembership.objects.select_for_update().select_related("user", "firm").get(pk=membership.pk)
+        _require_team_manager(actor, membership.firm)
+        if membership.role == FirmRole.FIRM_ADMIN and not _other_admins(membership):
+            raise ValidationFailed(
+                _(
+                    "%(user)s is the only firm admin of %(firm)s and cannot be removed. Make another member a "
+                    "firm admin first: a firm always needs one."
+                )
+                % {"user": membership.user.email, "firm": membership.firm.legal_name_en}
+            )
+        audit_record(
+            actor=actor,
+            action="firm.member_remove",
+            obj=membership,
+            before={"user": membership.user.email, "role": membership.role},
+            payload={"firm": membership.firm_id},
+        )
+        membership.delete()
