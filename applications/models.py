@@ -1,3 +1,5 @@
+import os
+import re
 import uuid
 from decimal import Decimal
 from typing import Any, NoReturn
@@ -188,6 +190,9 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     declaration_signatory_name = models.CharField(max_length=255, blank=True)
+    declaration_signatory_role = models.CharField(
+        max_length=255, blank=True, help_text="The signatory's role or position in the firm, e.g. Director."
+    )
     declaration_signed_at = models.DateTimeField(null=True, blank=True)
 
     assigned_officer = models.ForeignKey(
@@ -331,9 +336,18 @@ class ApplicationSnapshot(models.Model):
         raise PermissionError("A submission snapshot cannot be deleted.")
 
 
+_STORED_EXTENSION = re.compile(r"[a-z0-9]{1,10}")
+
+
 def document_upload_to(instance: "Document", filename: str) -> str:
-    # A random folder: names never collide, and nothing is ever overwritten.
-    return f"applications/{instance.application_id}/{uuid.uuid4().hex}/{filename}"
+    """Where a document is stored: a random name, never any part of the name the firm gave.
+
+    Only the extension survives (the service has validated it against the document type), lower-case
+    and only if it is 1 to 10 letters or digits; the original name is kept in `original_name` alone.
+    """
+    extension = os.path.splitext(filename)[1].lstrip(".").lower()
+    suffix = f".{extension}" if _STORED_EXTENSION.fullmatch(extension) else ""
+    return f"applications/{instance.application_id}/{uuid.uuid4().hex}{suffix}"
 
 
 class Document(models.Model):

@@ -1,12 +1,15 @@
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import rules
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.rules import is_regulator
 from applications import choices
@@ -46,41 +49,99 @@ def people_with_roles(*, firm_id: int) -> QuerySet[Person]:
     )
 
 
-def _field_label(model: type[models.Model], field_name: str) -> str:
-    field = model._meta.get_field(field_name)
-    return str(getattr(field, "verbose_name", field_name))
+@dataclass(frozen=True)
+class SectionProgress:
+    """One section of a draft: what is still missing in it, in the request's language (empty: complete)."""
+
+    key: str  # firm, people, business_plan, documents, declaration
+    title: str
+    missing: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+# Labels of the fields a draft needs, translatable (the models' verbose names are not).
+_FIRM_REQUIRED = {
+    "legal_name_en": gettext_lazy("legal name (English)"),
+    "registration_number": gettext_lazy("company registration number"),
+    "jurisdiction": gettext_lazy("jurisdiction"),
+    "registered_address": gettext_lazy("registered address"),
+}
+_BUSINESS_PLAN_REQUIRED = {
+    "business_plan_summary": gettext_lazy("business plan summary"),
+    "products_and_services": gettext_lazy("products and services"),
+    "target_markets": gettext_lazy("target markets"),
+}
+# How each section names itself in the flat list that application_submit refuses with.
+_FLAT_PREFIXES = {
+    "firm": gettext_lazy("Firm"),
+    "people": gettext_lazy("People"),
+    "business_plan": gettext_lazy("Business plan"),
+    "documents": gettext_lazy("Document"),
+    "declaration": gettext_lazy("Declaration"),
+}
+
+
+def application_progress(*, application: LicenceApplication) -> list[SectionProgress]:
+    """The five sections of a draft in the order the firm fills them, each with exactly what is missing."""
+    firm = application.firm
+    people = list(people_with_roles(firm_id=firm.pk))
+    return [
+        SectionProgress("firm", _("Firm"), _firm_gaps(firm)),
+        SectionProgress("people", _("People"), _people_gaps(people)),
+        SectionProgress("business_plan", _("Business plan"), _business_plan_gaps(application)),
+        SectionProgress("documents", _("Documents"), _document_gaps(application=application, people=people)),
+        SectionProgress("declaration", _("Declaration"), _declaration_gaps(application)),
+    ]
 
 
 def application_missing_items(*, application: LicenceApplication) -> list[str]:
-    """Everything that stops this application from being submitted, in words a firm can act on."""
-    missing: list[str] = []
-    firm = application.firm
-    for field in ("legal_name_en", "registration_number", "jurisdiction", "registered_address"):
-        if not getattr(firm, field):
-            missing.append(f"Firm: {_field_label(Firm, field)} is empty")
+    """Everything that stops this application from being submitted, in words a firm can act on:
+    application_progress flattened, each item prefixed with its section ("People: ...")."""
+    return [
+        _("%(section)s: %(item)s") % {"section": _FLAT_PREFIXES[section.key], "item": item}
+        for section in application_progress(application=application)
+        for item in section.missing
+    ]
 
-    people = list(people_with_roles(firm_id=firm.pk))
+
+def _empty(labels: dict[str, Any], obj: models.Model) -> list[str]:
+    return [
+        _("%(field)s is empty") % {"field": label} for field, label in labels.items() if not getattr(obj, field).strip()
+    ]
+
+
+def _firm_gaps(firm: Firm) -> list[str]:
+    return _empty(_FIRM_REQUIRED, firm)
+
+
+def _people_gaps(people: list[Person]) -> list[str]:
+    gaps: list[str] = []
     role_counts = dict.fromkeys(choices.PersonRoleKind, 0)
     for person in people:
         for person_role in person.roles.all():
             role_counts[choices.PersonRoleKind(person_role.role)] += 1
     officers = role_counts[choices.PersonRoleKind.RESPONSIBLE_OFFICER]
     if officers < choices.MIN_RESPONSIBLE_OFFICERS:
-        missing.append(
-            f"People: at least {choices.MIN_RESPONSIBLE_OFFICERS} responsible officers needed, {officers} named"
+        gaps.append(
+            _("at least %(needed)s responsible officers needed, %(named)s named")
+            % {"needed": choices.MIN_RESPONSIBLE_OFFICERS, "named": officers}
         )
     if role_counts[choices.PersonRoleKind.DIRECTOR] == 0:
-        missing.append("People: at least one director needed")
+        gaps.append(_("at least one director needed"))
+    return gaps
 
-    for field in ("business_plan_summary", "products_and_services", "target_markets"):
-        if not getattr(application, field).strip():
-            missing.append(f"Business plan: {_field_label(LicenceApplication, field)} is empty")
 
-    missing.extend(_document_gaps(application=application, people=people))
+def _business_plan_gaps(application: LicenceApplication) -> list[str]:
+    return _empty(_BUSINESS_PLAN_REQUIRED, application)
 
+
+def _declaration_gaps(application: LicenceApplication) -> list[str]:
     if application.declaration_signed_at is None:
-        missing.append("Declaration: not signed by a firm admin")
-    return missing
+        return [_("not signed by a firm admin")]
+    return []
 
 
 def _document_gaps(*, application: LicenceApplication, people: list[Person]) -> list[str]:
@@ -96,14 +157,19 @@ def _document_gaps(*, application: LicenceApplication, people: list[Person]) -> 
                 for doc in current
                 if doc.document_type_id == document_type.pk and (owner is None or doc.person_id == owner.pk)
             ]
-            whose = f" for {owner}" if owner is not None else ""
+            # "Business plan", or "Identity document for Chan Tai Man": the name reads the same in every message.
+            name = (
+                _("%(document)s for %(person)s") % {"document": document_type.name, "person": owner}
+                if owner is not None
+                else document_type.name
+            )
             statuses = {doc.check_status for doc in filed}
             if not filed:
-                gaps.append(f"Document: {document_type.name}{whose} not uploaded")
+                gaps.append(_("%(document)s not uploaded") % {"document": name})
             elif choices.DocumentCheckStatus.FAILED in statuses:
-                gaps.append(f"Document: {document_type.name}{whose} failed its checks; upload a new version")
+                gaps.append(_("%(document)s failed its checks; upload a new version") % {"document": name})
             elif choices.DocumentCheckStatus.PENDING in statuses:
-                gaps.append(f"Document: {document_type.name}{whose} checks still running; try again in a minute")
+                gaps.append(_("%(document)s checks still running; try again in a minute") % {"document": name})
     return gaps
 
 
@@ -153,6 +219,7 @@ def snapshot_data(
         },
         "declaration": {
             "signatory_name": application.declaration_signatory_name,
+            "signatory_role": application.declaration_signatory_role,
             "signed_by": application.declaration_signed_by_id,
             "signed_at": signed_at.isoformat() if signed_at else None,
         },
@@ -255,3 +322,66 @@ def application_transition_names() -> list[str]:
 def application_transitions_open(*, application: LicenceApplication, user: Any) -> list[str]:
     """What `user` may do to the application now."""
     return transitions_open(obj=application, user=user, names=application_transition_names())
+
+
+# --- The public register page (applications/portal/register) ------------------------------------
+
+REGISTER_CLOSED_STATUSES = (
+    choices.ApplicationStatus.RETURNED,
+    choices.ApplicationStatus.REFUSED,
+    choices.ApplicationStatus.WITHDRAWN,
+)
+
+
+def register_closed_applications(
+    *, outcome: str | None = None, search: str = "", licence_type: str | None = None
+) -> QuerySet[LicenceApplication]:
+    """Applications returned, refused or withdrawn, newest first, each with `closed_at` (when it ended).
+
+    Regulators publish the fact, not their reasoning: callers show firm, type, outcome and date only.
+    One query, whatever the number of rows (the date comes from the transition log in a subquery).
+    """
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+    from django_fsm_log.models import StateLog
+
+    statuses = [outcome] if outcome in REGISTER_CLOSED_STATUSES else list(REGISTER_CLOSED_STATUSES)
+    ended = StateLog.objects.filter(
+        content_type__app_label="applications",
+        content_type__model="licenceapplication",
+        object_id=OuterRef("pk"),
+        state=OuterRef("status"),
+    ).order_by("-timestamp")
+    applications = (
+        LicenceApplication.objects.filter(status__in=statuses)
+        .select_related("firm", "licence_type")
+        .annotate(closed_at=Coalesce(Subquery(ended.values("timestamp")[:1]), "decided_at", "updated_at"))
+        .order_by("-closed_at", "-pk")
+    )
+    if licence_type:
+        applications = applications.filter(licence_type__code=licence_type)
+    text = search.strip()
+    if text:
+        applications = applications.filter(
+            Q(reference__icontains=text)
+            | Q(firm__legal_name_en__icontains=text)
+            | Q(firm__legal_name_zh__icontains=text)
+            | Q(firm__registration_number__iexact=text)
+        )
+    return applications
+
+
+def register_licence(*, number: str) -> Licence | None:
+    """One licence of the public register, with its conditions in force (as conditions_in_force)."""
+    return licences_with_conditions().filter(number=number).first()
+
+
+def licence_status_history(*, licence: Licence) -> list[Any]:
+    """The licence's status changes (django-fsm-log), oldest first: when, from what, to what."""
+    from django_fsm_log.models import StateLog
+
+    return list(
+        StateLog.objects.filter(
+            content_type__app_label="applications", content_type__model="licence", object_id=licence.pk
+        ).order_by("timestamp", "pk")
+    )

@@ -96,7 +96,9 @@ def complete_draft(staff: Regulators, licence_type_code: str = "vatp") -> Case:
                     uploaded_file=pdf_upload(f"{document_type.code}.pdf"),
                     person=person,
                 )
-    services.application_sign_declaration(application=application, actor=firm_admin, signatory_name="Chan Tai Man")
+    services.application_sign_declaration(
+        application=application, actor=firm_admin, signatory_name="Chan Tai Man", signatory_role="Chief executive"
+    )
     other_firm_admin = member(FirmFactory(), FirmRole.FIRM_ADMIN)
     return Case(firm, firm_admin, preparer, people, application, staff, other_firm_admin)
 

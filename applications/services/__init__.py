@@ -8,6 +8,7 @@ from applications.services.applications import (
     application_update,
 )
 from applications.services.documents import document_upload
+from applications.services.firms import firm_create, firm_update
 from applications.services.licences import (
     licence_conditions_vary,
     licence_reinstate,
@@ -15,6 +16,7 @@ from applications.services.licences import (
     licence_surrender,
     licence_suspend,
 )
+from applications.services.people import person_create, person_remove, person_update
 from applications.services.references import next_reference
 from applications.services.transitions import (
     application_accept,
@@ -28,6 +30,8 @@ from applications.services.transitions import (
     application_submit,
     application_withdraw,
     information_item_answer,
+    information_item_attach_document,
+    information_item_upload_document,
 )
 
 __all__ = [
@@ -47,11 +51,18 @@ __all__ = [
     "application_update",
     "application_withdraw",
     "document_upload",
+    "firm_create",
+    "firm_update",
     "information_item_answer",
+    "information_item_attach_document",
+    "information_item_upload_document",
     "licence_conditions_vary",
     "licence_reinstate",
     "licence_revoke",
     "licence_surrender",
     "licence_suspend",
     "next_reference",
+    "person_create",
+    "person_remove",
+    "person_update",
 ]

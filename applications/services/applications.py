@@ -3,6 +3,7 @@ from typing import Any
 import rules
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.choices import RegulatorRole
 from applications import choices
@@ -13,6 +14,7 @@ from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFai
 from vasp_licensing.transitions import lock
 
 EDITABLE_FIELDS = ("business_plan_summary", "products_and_services", "target_markets")
+COPYABLE_STATUSES = (choices.ApplicationStatus.RETURNED, choices.ApplicationStatus.REFUSED)
 
 
 def _require(perm: str, actor: Any, obj: Any, message: str) -> None:
@@ -20,10 +22,11 @@ def _require(perm: str, actor: Any, obj: Any, message: str) -> None:
         raise NotPermitted(message)
 
 
-def _require_draft(application: LicenceApplication, doing: str) -> None:
+def _require_draft(application: LicenceApplication) -> None:
     if application.status != choices.ApplicationStatus.DRAFT:
         raise InvalidTransition(
-            f"Cannot {doing} application {application}: it is {application.get_status_display().lower()}, not a draft."
+            _("Application %(reference)s is %(status)s, not a draft: it can no longer be changed.")
+            % {"reference": application, "status": application.get_status_display().lower()}
         )
 
 
@@ -31,9 +34,14 @@ def application_create(
     *, firm: Firm, licence_type: LicenceType, actor: Any, copied_from: LicenceApplication | None = None, **fields: Any
 ) -> LicenceApplication:
     """A new draft with its reference number. A firm has one open application per licence type."""
-    _require("applications.create", actor, firm, f"Only a firm admin of {firm} may start an application.")
+    _require(
+        "applications.create",
+        actor,
+        firm,
+        _("Only a firm admin of %(firm)s may start an application.") % {"firm": firm},
+    )
     if not licence_type.is_active:
-        raise ValidationFailed(f"{licence_type} does not take new applications.")
+        raise ValidationFailed(_("%(licence_type)s does not take new applications.") % {"licence_type": licence_type})
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed("Unknown fields", details=sorted(unknown))
@@ -45,7 +53,10 @@ def application_create(
             .first()
         )
         if open_one is not None:
-            raise ValidationFailed(f"{firm} already has an open application for {licence_type}: {open_one.reference}.")
+            raise ValidationFailed(
+                _("%(firm)s already has an open application for %(licence_type)s: %(reference)s.")
+                % {"firm": firm, "licence_type": licence_type, "reference": open_one.reference}
+            )
         application = LicenceApplication.objects.create(
             reference=next_application_reference(),
             firm=firm,
@@ -65,11 +76,15 @@ def application_create(
 
 
 def application_copy(*, source: LicenceApplication, actor: Any) -> LicenceApplication:
-    """A new draft from a returned application: its business plan and current documents carry over."""
+    """A new draft from a returned or refused application: its business plan and current documents carry over.
+
+    The declaration is not copied: the new draft is signed afresh. Only a firm admin (application_create).
+    """
     source = LicenceApplication.objects.get(pk=source.pk)
-    if source.status != choices.ApplicationStatus.RETURNED:
+    if source.status not in COPYABLE_STATUSES:
         raise InvalidTransition(
-            f"Only a returned application can be copied; {source} is {source.get_status_display().lower()}."
+            _("Only a returned or refused application can be copied; %(reference)s is %(status)s.")
+            % {"reference": source, "status": source.get_status_display().lower()}
         )
     with transaction.atomic():
         copy = application_create(
@@ -103,8 +118,13 @@ def application_update(*, application: LicenceApplication, actor: Any, **fields:
         raise ValidationFailed("Unknown fields", details=sorted(unknown))
     with transaction.atomic():
         application = lock(application)
-        _require("applications.edit_draft", actor, application, f"You may not edit application {application}.")
-        _require_draft(application, "edit")
+        _require(
+            "applications.edit_draft",
+            actor,
+            application,
+            _("You may not edit application %(reference)s.") % {"reference": application},
+        )
+        _require_draft(application)
         before = {field: getattr(application, field) for field in fields}
         changed = {field: value for field, value in fields.items() if before[field] != value}
         if not changed:
@@ -116,7 +136,13 @@ def application_update(*, application: LicenceApplication, actor: Any, **fields:
             application.declaration_signed_at = None
             application.declaration_signed_by = None
             application.declaration_signatory_name = ""
-            update_fields += ["declaration_signed_at", "declaration_signed_by", "declaration_signatory_name"]
+            application.declaration_signatory_role = ""
+            update_fields += [
+                "declaration_signed_at",
+                "declaration_signed_by",
+                "declaration_signatory_name",
+                "declaration_signatory_role",
+            ]
         application.save(update_fields=update_fields)
         audit_record(
             actor=actor,
@@ -129,23 +155,40 @@ def application_update(*, application: LicenceApplication, actor: Any, **fields:
 
 
 def application_sign_declaration(
-    *, application: LicenceApplication, actor: Any, signatory_name: str
+    *, application: LicenceApplication, actor: Any, signatory_name: str, signatory_role: str
 ) -> LicenceApplication:
+    """A firm admin signs the declaration by full name and role (position) in the firm.
+
+    Editing the draft's content afterwards clears the signature (application_update, firm and people).
+    """
     signatory_name = (signatory_name or "").strip()
+    signatory_role = (signatory_role or "").strip()
     if not signatory_name:
-        raise ValidationFailed("The declaration needs the full name of the person signing it.")
+        raise ValidationFailed(_("The declaration needs the full name of the person signing it."))
+    if not signatory_role:
+        raise ValidationFailed(_("The declaration needs the role or position of the person signing it."))
     with transaction.atomic():
         application = lock(application)
-        _require("applications.sign_declaration", actor, application, "Only a firm admin may sign the declaration.")
-        _require_draft(application, "sign the declaration of")
+        _require("applications.sign_declaration", actor, application, _("Only a firm admin may sign the declaration."))
+        _require_draft(application)
         application.declaration_signed_by = actor
         application.declaration_signatory_name = signatory_name
+        application.declaration_signatory_role = signatory_role
         application.declaration_signed_at = timezone.now()
         application.save(
-            update_fields=["declaration_signed_by", "declaration_signatory_name", "declaration_signed_at", "updated_at"]
+            update_fields=[
+                "declaration_signed_by",
+                "declaration_signatory_name",
+                "declaration_signatory_role",
+                "declaration_signed_at",
+                "updated_at",
+            ]
         )
         audit_record(
-            actor=actor, action="application.sign_declaration", obj=application, payload={"signatory": signatory_name}
+            actor=actor,
+            action="application.sign_declaration",
+            obj=application,
+            payload={"signatory": signatory_name, "signatory_role": signatory_role},
         )
     return application
 

@@ -6,6 +6,7 @@ import rules
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from applications import choices, tasks
 from applications.models import Document, DocumentType, LicenceApplication, Person
@@ -46,12 +47,18 @@ def _validate_upload(*, document_type: DocumentType, name: str, size: int | None
     extension = os.path.splitext(name)[1].lower().lstrip(".")
     if extension not in document_type.extensions:
         allowed = ", ".join(f".{ext}" for ext in document_type.extensions)
-        raise ValidationFailed(f"{document_type.name} must be a {allowed} file; {name} is not.")
+        raise ValidationFailed(
+            _("%(type)s must be a %(allowed)s file; %(name)s is not.")
+            % {"type": document_type.name, "allowed": allowed, "name": name}
+        )
     limit = min(document_type.max_size_bytes, settings.DOCUMENT_MAX_UPLOAD_BYTES)
     if size is not None and size > limit:
-        raise ValidationFailed(f"{name} is {size:,} bytes; {document_type.name} may be at most {limit:,} bytes.")
+        raise ValidationFailed(
+            _("%(name)s is %(size)s bytes; %(type)s may be at most %(limit)s bytes.")
+            % {"name": name, "size": f"{size:,}", "type": document_type.name, "limit": f"{limit:,}"}
+        )
     if size == 0:
-        raise ValidationFailed(f"{name} is empty.")
+        raise ValidationFailed(_("%(name)s is empty.") % {"name": name})
 
 
 def document_upload(
@@ -65,24 +72,34 @@ def document_upload(
 ) -> Document:
     """Store a new version of a document. The previous current version is superseded, never overwritten.
 
+    The file is stored under a random name (models.document_upload_to); the name the firm gave is kept
+    in `original_name` only, never used as a path. Messages are in the active language.
     The file is streamed to storage while its SHA-256 and size are computed. The document starts with
     checks pending; they are queued once the upload commits (never for one rolled back) and run in a worker.
     """
     name = os.path.basename(getattr(uploaded_file, "name", "") or "").strip()
     if not name:
-        raise ValidationFailed("The file has no name.")
+        raise ValidationFailed(_("The file has no name."))
     _validate_upload(document_type=document_type, name=name, size=getattr(uploaded_file, "size", None))
     if document_type.per_person and (person is None or person.firm_id != application.firm_id):
-        raise ValidationFailed(f"{document_type.name} is filed for a person of {application.firm}; choose one.")
+        raise ValidationFailed(
+            _("%(type)s is filed for a person of %(firm)s; choose one.")
+            % {"type": document_type.name, "firm": application.firm}
+        )
     if not document_type.per_person and person is not None:
-        raise ValidationFailed(f"{document_type.name} is filed for the firm, not for a person.")
+        raise ValidationFailed(_("%(type)s is filed for the firm, not for a person.") % {"type": document_type.name})
     with transaction.atomic():
         application = lock(application)
         if actor is None or not rules.has_perm("applications.upload_document", actor, application):
-            raise NotPermitted(f"You may not upload documents to application {application}.")
+            raise NotPermitted(
+                _("You may not upload documents to application %(application)s.") % {"application": application}
+            )
         if application.status not in UPLOAD_STATES:
             state = application.get_status_display().lower()
-            raise InvalidTransition(f"Documents cannot be uploaded while application {application} is {state}.")
+            raise InvalidTransition(
+                _("Documents cannot be uploaded while application %(application)s is %(state)s.")
+                % {"application": application, "state": state}
+            )
         previous = (
             Document.objects.select_for_update()
             .filter(application=application, document_type=document_type, person=person, is_current=True)

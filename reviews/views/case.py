@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -31,7 +31,7 @@ from applications.choices import TERMINAL_STATUSES, ApplicationStatus, DecisionO
 from applications.models import Document, LicenceApplication
 from applications.rules import made_a_recommendation
 from applications.selectors import application_transitions_open
-from applications.services.downloads import document_download
+from applications.services.downloads import document_download, document_response
 from reviews.forms import case as case_forms
 from reviews.models import ChecklistArea
 from reviews.selectors.case import CasePage, case_get, case_page
@@ -394,13 +394,7 @@ class DocumentDownloadView(LoginRequiredMixin, View):
             download = document_download(document=document, actor=request.user)
         except NotPermitted as refusal:
             raise PermissionDenied(str(refusal)) from refusal
-        response = FileResponse(
-            download.file, as_attachment=True, filename=download.filename, content_type=download.content_type
-        )
-        # Never rendered by the browser as something else, never kept in a shared cache.
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return document_response(download)
 
 
 urlpatterns: list[URLPattern] = [

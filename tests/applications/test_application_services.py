@@ -61,8 +61,8 @@ def test_a_returned_application_can_be_copied_into_a_new_draft(case_in):
     )
 
 
-def test_only_returned_applications_are_copied(case_in):
-    case = case_in("refused")
+def test_only_returned_or_refused_applications_are_copied(case_in):
+    case = case_in("withdrawn")
     with pytest.raises(InvalidTransition):
         services.application_copy(source=case.application, actor=case.firm_admin)
 

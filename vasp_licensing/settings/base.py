@@ -109,6 +109,10 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming in the browser that signed up signs in there (and keeps `next`, e.g. an invitation link);
+# a link opened elsewhere leads to the sign-in page.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+FIRM_INVITATION_DAYS = env.int("FIRM_INVITATION_DAYS", default=7)
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = False  # no "remember me": every session ends after the idle limit below
 # Failed sign-ins, counted by allauth in the cache (locmem locally, so per process; Redis in production,
@@ -233,11 +237,22 @@ PLEDGE_WARNING_DAYS = env.int("PLEDGE_WARNING_DAYS", default=14)
 # Firms are reminded of the annual fee this many days before their licence's anniversary.
 LICENCE_ANNIVERSARY_NOTICE_DAYS = env.int("LICENCE_ANNIVERSARY_NOTICE_DAYS", default=30)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Printed on licence certificates as the issuing authority.
+REGULATOR_NAME = env("REGULATOR_NAME", default="Securities and Futures Commission (demo)")
 
 # The pledge of the regulator: 15 weeks from acceptance, the clock paused while waiting on the firm.
 LICENSING_PLEDGE_DAYS = env.int("LICENSING_PLEDGE_DAYS", default=105)
 # Upload limit the server refuses at once; per-type limits live on DocumentType.
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# What a request may carry besides its file (multipart headers, CSRF token, a date) before its
+# Content-Length alone gets it refused, unread; see vasp_licensing/uploads.py.
+DOCUMENT_UPLOAD_FIELDS_ALLOWANCE_BYTES = env.int("DOCUMENT_UPLOAD_FIELDS_ALLOWANCE_BYTES", default=64 * 1024)
+# The size limit first, while the body streams in, so no later handler ever holds an oversized file.
+FILE_UPLOAD_HANDLERS = [
+    "vasp_licensing.uploads.DocumentSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # The bank API. Banks authenticate with OAuth 2.0 client credentials; errors are problem+json.
 API_SCOPES = {

@@ -1,0 +1,105 @@
+"""The firm's people: list, add, edit, remove. A person is found only through the user's firm (404 otherwise)."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from applications import services
+from applications.models import Firm, Person
+from applications.portal.access import MemberRequiredMixin, firm_for_member
+from applications.portal.drafts.forms import PersonForm
+from applications.selectors import people_with_roles
+from vasp_licensing.errors import DomainError
+
+
+def _person_of(firm: Firm, person_id: int) -> Person:
+    return get_object_or_404(people_with_roles(firm_id=firm.pk), pk=person_id)
+
+
+def _people_url(firm: Firm) -> str:
+    return reverse("portal:people", args=[firm.pk])
+
+
+class PeopleView(MemberRequiredMixin, View):
+    def get(self, request: HttpRequest, firm_id: int) -> HttpResponse:
+        firm = firm_for_member(request.user, firm_id)
+        context = {"firm": firm, "nav": "firm", "people": people_with_roles(firm_id=firm.pk)}
+        return TemplateResponse(request, "portal/drafts/people.html", context)
+
+
+class PersonCreateView(MemberRequiredMixin, View):
+    template_name = "portal/drafts/person_form.html"
+
+    def get(self, request: HttpRequest, firm_id: int) -> HttpResponse:
+        firm = firm_for_member(request.user, firm_id)
+        return TemplateResponse(request, self.template_name, {"firm": firm, "nav": "firm", "form": PersonForm()})
+
+    def post(self, request: HttpRequest, firm_id: int) -> HttpResponse:
+        firm = firm_for_member(request.user, firm_id)
+        form = PersonForm(request.POST)
+        if form.is_valid():
+            try:
+                person = services.person_create(
+                    firm=firm, actor=request.user, roles=form.roles_given(), **form.person_fields()
+                )
+            except DomainError as refusal:
+                form.show_refusal(refusal)
+            else:
+                messages.success(request, _("%(name)s is added.") % {"name": person})
+                return HttpResponseRedirect(_people_url(firm))
+        context = {"firm": firm, "nav": "firm", "form": form}
+        return TemplateResponse(request, self.template_name, context, status=400)
+
+
+class PersonEditView(MemberRequiredMixin, View):
+    template_name = "portal/drafts/person_form.html"
+
+    def get(self, request: HttpRequest, firm_id: int, person_id: int) -> HttpResponse:
+        firm = firm_for_member(request.user, firm_id)
+        person = _person_of(firm, person_id)
+        form = PersonForm(initial=PersonForm.initial_for(person))
+        context = {"firm": firm, "nav": "firm", "form": form, "person": person}
+        return TemplateResponse(request, self.template_name, context)
+
+    def post(self, request: HttpRequest, firm_id: int, person_id: int) -> HttpResponse:
+        firm = firm_for_member(request.user, firm_id)
+        person = _person_of(firm, person_id)
+        form = PersonForm(request.POST)
+        if form.is_valid():
+            try:
+                person = services.person_update(
+                    person=person, actor=request.user, roles=form.roles_given(), **form.person_fields()
+                )
+            except DomainError as refusal:
+                form.show_refusal(refusal)
+            else:
+                messages.success(request, _("%(name)s is saved.") % {"name": person})
+                return HttpResponseRedirect(_people_url(firm))
+        context = {"firm": firm, "nav": "firm", "form": form, "person": _person_of(firm, person_id)}
+        return TemplateResponse(request, self.template_name, context, status=400)
+
+
+class PersonRemoveView(MemberRequiredMixin, View):
+    """GET asks for confirmation; POST removes (or says why not)."""
+
+    template_name = "portal/drafts/person_remove.html"
+
+    def get(self, request: HttpRequest, firm_id: int, person_id: int) -> HttpResponse:
+        firm = firm_for_member(request.user, firm_id)
+        context = {"firm": firm, "nav": "firm", "person": _person_of(firm, person_id), "errors": []}
+        return TemplateResponse(request, self.template_name, context)
+
+    def post(self, request: HttpRequest, firm_id: int, person_id: int) -> HttpResponse:
+        firm = firm_for_member(request.user, firm_id)
+        person = _person_of(firm, person_id)
+        try:
+            services.person_remove(person=person, actor=request.user)
+        except DomainError as refusal:
+            context = {"firm": firm, "nav": "firm", "person": person, "errors": [refusal.message, *refusal.details]}
+            return TemplateResponse(request, self.template_name, context, status=400)
+        messages.success(request, _("%(name)s is removed.") % {"name": person})
+        return HttpResponseRedirect(_people_url(firm))
