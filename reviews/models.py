@@ -41,6 +41,8 @@ class InformationRequestItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Documents the firm filed with its answer (uploaded to the application while information is requested).
+    documents = models.ManyToManyField("applications.Document", blank=True, related_name="information_items")
 
     class Meta:
         ordering = ["request", "position"]

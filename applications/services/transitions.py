@@ -7,11 +7,13 @@ from typing import Any
 import rules
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.choices import RegulatorRole
 from applications import choices
-from applications.models import ApplicationSnapshot, LicenceApplication
+from applications.models import ApplicationSnapshot, Document, DocumentType, LicenceApplication
 from applications.selectors import application_missing_items, application_snapshot_data, snapshot_sha256
+from applications.services.documents import document_upload
 from applications.services.licences import licence_issue
 from audit.services import audit_record
 from reviews.models import Decision, InformationRequest, InformationRequestItem, Recommendation
@@ -114,16 +116,26 @@ def application_request_information(
     )
 
 
+def _lock_open_item(item: InformationRequestItem, actor: Any) -> tuple[LicenceApplication, InformationRequestItem]:
+    """Lock the item's application, and refuse unless `actor` may answer and the request is still open."""
+    application = lock(item.request.application)
+    if actor is None or not rules.has_perm("applications.answer_information_request", actor, application):
+        raise NotPermitted(
+            _("You may not answer requests for information on %(application)s.") % {"application": application}
+        )
+    item = InformationRequestItem.objects.select_for_update().select_related("request").get(pk=item.pk)
+    if application.status != A.INFORMATION_REQUESTED or not item.request.is_open:
+        raise InvalidTransition(_("This request for information is closed."))
+    return application, item
+
+
 def information_item_answer(*, item: InformationRequestItem, actor: Any, answer: str) -> InformationRequestItem:
     """The firm answers one question of an open request; answers may be revised until it responds."""
-    answer = _required_text(answer, "Answers")
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationFailed(_("Write an answer before saving it."))
     with transaction.atomic():
-        application = lock(item.request.application)
-        if actor is None or not rules.has_perm("applications.answer_information_request", actor, application):
-            raise NotPermitted(f"You may not answer requests for information on {application}.")
-        item = InformationRequestItem.objects.select_for_update().select_related("request").get(pk=item.pk)
-        if application.status != A.INFORMATION_REQUESTED or not item.request.is_open:
-            raise InvalidTransition("This request for information is closed.")
+        application, item = _lock_open_item(item, actor)
         before = item.answer
         item.answer, item.answered_by, item.answered_at = answer, actor, timezone.now()
         item.save(update_fields=["answer", "answered_by", "answered_at"])
@@ -138,6 +150,52 @@ def information_item_answer(*, item: InformationRequestItem, actor: Any, answer:
     return item
 
 
+def information_item_attach_document(
+    *, item: InformationRequestItem, document: Document, actor: Any
+) -> InformationRequestItem:
+    """Attach a document of the same application to one item of an open request (who may answer may attach)."""
+    with transaction.atomic():
+        application, item = _lock_open_item(item, actor)
+        if document.application_id != application.pk:
+            raise ValidationFailed(
+                _("%(document)s was not filed with application %(application)s.")
+                % {"document": document.original_name, "application": application}
+            )
+        if item.documents.filter(pk=document.pk).exists():
+            return item
+        item.documents.add(document)
+        audit_record(
+            actor=actor,
+            action="information_request.attach_document",
+            obj=item,
+            payload={
+                "application": application.reference,
+                "information_request": item.request_id,
+                "document": document.pk,
+                "document_type": document.document_type.code,
+                "version": document.version,
+                "name": document.original_name,
+            },
+        )
+    return item
+
+
+def information_item_upload_document(
+    *, item: InformationRequestItem, actor: Any, document_type: DocumentType, uploaded_file: Any
+) -> Document:
+    """Upload a file (a new version of its type) and attach it to the item, both or neither."""
+    with transaction.atomic():
+        _lock_open_item(item, actor)  # refuse before a byte is stored when the request is closed
+        document = document_upload(
+            application=item.request.application,
+            actor=actor,
+            document_type=document_type,
+            uploaded_file=uploaded_file,
+        )
+        information_item_attach_document(item=item, document=document, actor=actor)
+    return document
+
+
 def _open_request(app: LicenceApplication) -> InformationRequest | None:
     return app.information_requests.filter(responded_at__isnull=True).order_by("-created_at").first()
 
@@ -148,12 +206,16 @@ def application_respond(*, application: LicenceApplication, actor: Any) -> Licen
     def check(app: LicenceApplication) -> None:
         request = _open_request(app)
         if request is None:
-            raise ConditionsNotMet(f"Application {app} has no open request for information.")
+            raise ConditionsNotMet(
+                _("Application %(application)s has no open request for information.") % {"application": app}
+            )
         unanswered = [
-            f"Question {item.position}: {item.question[:80]}" for item in request.items.all() if not item.answer
+            _("Question %(position)s: %(question)s") % {"position": item.position, "question": item.question[:80]}
+            for item in request.items.all()
+            if not item.answer
         ]
         if unanswered:
-            raise ConditionsNotMet("Every question must be answered before responding", details=unanswered)
+            raise ConditionsNotMet(_("Every question must be answered before sending the answers"), details=unanswered)
 
     def effects(app: LicenceApplication) -> dict[str, Any]:
         request = _open_request(app)

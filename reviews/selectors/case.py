@@ -37,7 +37,10 @@ def case_queryset() -> QuerySet[LicenceApplication]:
         Prefetch(
             "information_requests",
             queryset=InformationRequest.objects.select_related("requested_by", "responded_by").prefetch_related(
-                Prefetch("items", queryset=InformationRequestItem.objects.select_related("answered_by"))
+                Prefetch(
+                    "items",
+                    queryset=InformationRequestItem.objects.select_related("answered_by").prefetch_related("documents"),
+                )
             ),
         ),
         Prefetch(

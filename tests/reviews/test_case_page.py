@@ -12,16 +12,18 @@ from django.urls import reverse
 
 from accounts.mfa import mfa_required, totp_enrol
 from applications.choices import ApplicationStatus as S
-from applications.models import Document, DocumentFinding, Person
+from applications.models import Document, DocumentFinding, DocumentType, Person
 from applications.selectors import application_transitions_open
+from applications.services.transitions import information_item_upload_document
 from audit.models import AuditEvent
+from reviews.models import InformationRequestItem
 from reviews.selectors.case import case_timeline
 from reviews.services.checklist import checklist_item_record
 from reviews.services.notes import note_add
 from reviews.views.case import ACTIONS
 from screening.models import ScreeningHit
 from screening.services import sanctions_list_load, screening_run
-from tests.builders import MINIMAL_PDF, Case
+from tests.builders import MINIMAL_PDF, Case, pdf_upload
 from tests.transition_table import actor_for
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +130,25 @@ def test_the_page_shows_overview_people_documents_checklist_requests_notes_and_t
     assert "Explain cold wallet key ceremonies." in page and "Answered in the attached note." in page
     assert "Call the firm's MLRO." in page
     assert "Accepted for review" in page and "Question answered" in page and "Checklist recorded" in page
+
+
+def test_the_officer_sees_and_can_download_the_documents_the_firm_attached_to_an_answer(client, case_in):
+    case = case_in(S.INFORMATION_REQUESTED)
+    item = InformationRequestItem.objects.filter(request__application=case.application).first()
+    document_type = DocumentType.objects.get(code="insurance")
+    document = information_item_upload_document(
+        item=item,
+        actor=case.firm_admin,
+        document_type=document_type,
+        uploaded_file=pdf_upload("insurer-letter.pdf"),
+    )
+
+    response = sign_in(client, case.staff.assigned_officer).get(case_url(case))
+
+    download = reverse("reviews:document_download", args=[document.pk])
+    requests_section = response.content.decode().split('id="requests"', 1)[1].split("</section>", 1)[0]
+    assert download in requests_section
+    assert "insurer-letter.pdf (version" in text_of(response)
 
 
 def test_the_timeline_holds_every_event_of_the_case_and_of_its_documents_requests_and_notes(client, case_in):

@@ -1,0 +1,304 @@
+"""What the firm may read about its case: the firm's timeline, its requests for information, what it
+submitted, and its licence.
+
+The workspace's timeline (reviews.selectors.case.case_timeline) shows every audit event of a case,
+internal notes, checklist work, screening and recommendations included. The firm's timeline is built
+from the same trail through an explicit allow-list: an action not named in FIRM_TIMELINE never reaches
+the firm, and of each allowed event only the details named here are shown (never the payload as such).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import CharField, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.choices import RegulatorRole
+from accounts.models import User
+from applications.choices import ApplicationStatus, DecisionOutcome
+from applications.models import (
+    ApplicationSnapshot,
+    Document,
+    DocumentType,
+    Licence,
+    LicenceApplication,
+    LicenceCondition,
+)
+from audit.models import AuditEvent
+from reviews.models import Decision, InformationRequest, InformationRequestItem
+
+Payload = dict[str, Any]
+
+
+def _reason(event: AuditEvent) -> str:
+    return str((event.payload or {}).get("reason") or "")
+
+
+def _created(event: AuditEvent) -> str:
+    source = (event.payload or {}).get("copied_from")
+    return _("Copied from %(reference)s.") % {"reference": source} if source else ""
+
+
+def _information_requested(event: AuditEvent) -> str:
+    payload = event.payload or {}
+    if not payload.get("due_date"):
+        return ""
+    return _("%(count)s question(s), due %(due)s.") % {"count": payload.get("items", "?"), "due": payload["due_date"]}
+
+
+def _answered(event: AuditEvent) -> str:
+    return event.object_label  # "N. the question": the firm's own request item
+
+
+def _attached(event: AuditEvent) -> str:
+    payload = event.payload or {}
+    return _("%(name)s (version %(version)s)") % {"name": payload.get("name", ""), "version": payload.get("version")}
+
+
+def _decided(event: AuditEvent) -> str:
+    """The outcome; a refusal's reasons (the firm is told why), or the licence number. Never the recommendation."""
+    payload = event.payload or {}
+    outcome = payload.get("outcome")
+    if outcome == DecisionOutcome.REFUSE:
+        return _("Refused: %(reasons)s") % {"reasons": _reason(event)}
+    if outcome == DecisionOutcome.APPROVE_IN_PRINCIPLE:
+        return _("Approved in principle.")
+    if outcome == DecisionOutcome.APPROVE:
+        return _("Approved; licence %(number)s issued.") % {"number": payload.get("licence", "")}
+    return ""
+
+
+def _conditions_varied(event: AuditEvent) -> str:
+    imposed = (event.after or {}).get("imposed") or []
+    lifted = (event.before or {}).get("lifted") or []
+    parts = []
+    if imposed:
+        parts.append(_("Imposed: %(conditions)s") % {"conditions": "; ".join(imposed)})
+    if lifted:
+        parts.append(_("Lifted: %(conditions)s") % {"conditions": "; ".join(lifted)})
+    return " ".join(parts)
+
+
+def _nothing(event: AuditEvent) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class FirmEvent:
+    label: Any
+    detail: Callable[[AuditEvent], str]
+
+
+# The only actions the firm's timeline shows. Recommendations, send-backs, assignments, checklist work,
+# internal notes, screening and document checks are the regulator's working record: not here.
+FIRM_TIMELINE: dict[str, FirmEvent] = {
+    "application.create": FirmEvent(gettext_lazy("Application started"), _created),
+    "application.submit": FirmEvent(gettext_lazy("Application submitted"), _nothing),
+    "application.accept": FirmEvent(gettext_lazy("Accepted for review"), _nothing),
+    "application.return": FirmEvent(gettext_lazy("Returned to the firm"), _reason),
+    "application.request_information": FirmEvent(gettext_lazy("Information requested"), _information_requested),
+    "information_request.answer": FirmEvent(gettext_lazy("Question answered"), _answered),
+    "information_request.attach_document": FirmEvent(gettext_lazy("Document attached to an answer"), _attached),
+    "application.respond": FirmEvent(gettext_lazy("Answers sent to the regulator"), _nothing),
+    "application.decide": FirmEvent(gettext_lazy("Decision"), _decided),
+    "application.withdraw": FirmEvent(gettext_lazy("Application withdrawn"), _reason),
+    "licence.suspend": FirmEvent(gettext_lazy("Licence suspended"), _reason),
+    "licence.reinstate": FirmEvent(gettext_lazy("Licence reinstated"), _reason),
+    "licence.revoke": FirmEvent(gettext_lazy("Licence revoked"), _reason),
+    "licence.surrender": FirmEvent(gettext_lazy("Licence surrendered"), _reason),
+    "licence.vary_conditions": FirmEvent(gettext_lazy("Licence conditions varied"), _conditions_varied),
+}
+
+
+@dataclass(frozen=True)
+class FirmTimelineEntry:
+    occurred_at: datetime
+    label: Any
+    who: str
+    detail: str
+
+
+def _text_ids(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    return queryset.annotate(object_key=Cast("pk", CharField())).values("object_key")
+
+
+def firm_timeline_events(*, application: LicenceApplication) -> QuerySet[AuditEvent]:
+    """The allowed audit events of the application, its request items and its licence, newest first."""
+    about = (
+        Q(object_type=application._meta.label_lower, object_id=str(application.pk))
+        | Q(
+            object_type=InformationRequestItem._meta.label_lower,
+            object_id__in=_text_ids(InformationRequestItem.objects.filter(request__application=application)),
+        )
+        | Q(
+            object_type=Licence._meta.label_lower,
+            object_id__in=_text_ids(Licence.objects.filter(application=application)),
+        )
+    )
+    return AuditEvent.objects.filter(about, action__in=list(FIRM_TIMELINE)).order_by("-sequence")
+
+
+def _firm_side_actors(events: list[AuditEvent]) -> set[int]:
+    """Who among the events' actors acted for the firm: anyone but regulator staff (former members included)."""
+    actor_ids = {event.actor_id for event in events if event.actor_id is not None}
+    staff = User.objects.filter(pk__in=actor_ids).filter(
+        Q(is_superuser=True) | Q(groups__name__in=RegulatorRole.values)
+    )
+    return actor_ids - set(staff.values_list("pk", flat=True))
+
+
+def firm_timeline(*, application: LicenceApplication) -> list[FirmTimelineEntry]:
+    """The firm's view of its case: its own people are named; regulator staff are "the regulator"."""
+    events = list(firm_timeline_events(application=application))
+    firm_side = _firm_side_actors(events)
+    entries = []
+    for event in events:
+        spec = FIRM_TIMELINE[event.action]
+        who = event.actor_label if event.actor_id in firm_side else _("The regulator")
+        entries.append(
+            FirmTimelineEntry(occurred_at=event.occurred_at, label=spec.label, who=who, detail=spec.detail(event))
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """A request for information as the firm sees it."""
+
+    request: InformationRequest
+    items: list[InformationRequestItem]
+
+    @property
+    def is_open(self) -> bool:
+        return self.request.is_open
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.request.is_open and self.request.due_date < timezone.localdate()
+
+    @property
+    def unanswered(self) -> int:
+        return sum(1 for item in self.items if not item.answer)
+
+
+def firm_information_requests(*, application: LicenceApplication) -> list[RequestView]:
+    """The application's requests for information, newest first, with items and their attached documents."""
+    requests = InformationRequest.objects.filter(application=application).prefetch_related(
+        Prefetch(
+            "items",
+            queryset=InformationRequestItem.objects.select_related("answered_by").prefetch_related(
+                Prefetch("documents", queryset=Document.objects.select_related("document_type").order_by("pk"))
+            ),
+        )
+    )
+    return [RequestView(request=request, items=list(request.items.all())) for request in requests]
+
+
+def firm_information_item(*, application: LicenceApplication, item_id: int) -> InformationRequestItem | None:
+    """One request item of this application (None for another application's item, whoever owns it)."""
+    return (
+        InformationRequestItem.objects.filter(pk=item_id, request__application=application)
+        .select_related("request__application", "answered_by")
+        .prefetch_related(Prefetch("documents", queryset=Document.objects.select_related("document_type")))
+        .first()
+    )
+
+
+def attachable_document_types() -> QuerySet[DocumentType]:
+    """Types a firm may file with an answer: the active ones filed for the firm (not per person)."""
+    return DocumentType.objects.filter(is_active=True, per_person=False).order_by("name")
+
+
+def document_type_guess(*, question: str, types: list[DocumentType]) -> DocumentType | None:
+    """A sensible default for a question: the type whose name's first word (its stem) the question mentions.
+
+    "Provide the insurer's letter" suggests Insurance arrangements. Only a default; the firm chooses.
+    """
+    text = question.lower()
+    for document_type in types:
+        first_word = document_type.name.split()[0].lower() if document_type.name.split() else ""
+        if len(first_word) >= 5 and first_word[:5] in text:
+            return document_type
+    return None
+
+
+@dataclass(frozen=True)
+class SubmittedDocument:
+    pk: int
+    type_name: str
+    original_name: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Submission:
+    submitted_at: datetime | None
+    sha256: str
+    people: int
+    documents: list[SubmittedDocument]
+
+
+def firm_submission(*, application: LicenceApplication) -> Submission | None:
+    """What was submitted, from the frozen snapshot: the documents with their versions."""
+    snapshot = ApplicationSnapshot.objects.filter(application=application).first()
+    if snapshot is None:
+        return None
+    names = dict(DocumentType.objects.values_list("code", "name"))
+    documents = [
+        SubmittedDocument(
+            pk=entry["id"],
+            type_name=names.get(entry["document_type"], entry["document_type"]),
+            original_name=entry["original_name"],
+            version=entry["version"],
+        )
+        for entry in snapshot.data.get("documents", [])
+    ]
+    documents.sort(key=lambda document: (document.type_name, document.original_name))
+    return Submission(
+        submitted_at=application.submitted_at,
+        sha256=snapshot.sha256,
+        people=len(snapshot.data.get("people", [])),
+        documents=documents,
+    )
+
+
+def conditions_in_principle(*, application: LicenceApplication) -> list[str]:
+    """The conditions of the approval in principle, when the application is approved in principle."""
+    if application.status != ApplicationStatus.APPROVED_IN_PRINCIPLE:
+        return []
+    decision = (
+        Decision.objects.filter(application=application, outcome=DecisionOutcome.APPROVE_IN_PRINCIPLE)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return list(decision.conditions) if decision else []
+
+
+def open_request_due(*, application: LicenceApplication) -> date | None:
+    request = application.information_requests.filter(responded_at__isnull=True).order_by("-created_at").first()
+    return request.due_date if request else None
+
+
+@dataclass(frozen=True)
+class LicencePage:
+    licence: Licence
+    in_force: list[LicenceCondition]
+    lifted: list[LicenceCondition]
+
+
+def firm_licence_page(*, licence: Licence) -> LicencePage:
+    conditions = list(licence.conditions.order_by("imposed_at", "pk"))
+    return LicencePage(
+        licence=licence,
+        in_force=[condition for condition in conditions if condition.lifted_at is None],
+        lifted=[condition for condition in conditions if condition.lifted_at is not None],
+    )
+
+
+def licence_of(*, application: LicenceApplication) -> Licence | None:
+    return Licence.objects.filter(application=application).first()
