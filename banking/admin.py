@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from django_fsm_log.admin import StateLogInline
 
 from audit.admin import AuditedAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, pretty_json
-from banking.models import IdempotencyRecord, PartnerBank, Referral, WebhookAttempt, WebhookDelivery
+from banking.models import IdempotencyRecord, PartnerBank, Referral, ReferralAnswer, WebhookAttempt, WebhookDelivery
 from banking.selectors import failing_deliveries
 from banking.services import webhook_replay
 from vasp_licensing.errors import DomainError, NotPermitted
@@ -126,6 +126,11 @@ class DeliveryOfReferralInline(ReadOnlyInline):
     fields = ("webhook_id", "event_type", "status", "attempt_count", "last_status_code", "created_at")
 
 
+class AnswerOfReferralInline(ReadOnlyInline):
+    model = ReferralAnswer
+    fields = ("created_at", "author", "question", "text")
+
+
 @admin.register(Referral)
 class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("consent_reference", "firm", "bank", "status", "created_at", "status_changed_at")
@@ -145,7 +150,7 @@ class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "consent_text",
         ("created_at", "status_changed_at", "updated_at"),
     )
-    inlines = (DeliveryOfReferralInline, StateLogInline)
+    inlines = (AnswerOfReferralInline, DeliveryOfReferralInline, StateLogInline)
 
 
 class WebhookAttemptInline(ReadOnlyInline):

@@ -59,6 +59,7 @@ class WebhookEvent(models.TextChoices):
     REFERRAL_CREATED = "referral.created", _("referral.created")
     REFERRAL_CANCELLED = "referral.cancelled", _("referral.cancelled")
     LICENCE_UPDATED = "licence.updated", _("licence.updated")
+    REFERRAL_INFORMATION_PROVIDED = "referral.information_provided", _("referral.information_provided")
 
 
 class DeliveryStatus(models.TextChoices):

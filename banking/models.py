@@ -192,6 +192,24 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         self.status_changed_at = timezone.now()
 
 
+class ReferralAnswer(models.Model):
+    """The firm's answer to a bank's request for information on a referral (the bank's note was the question)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="answers")
+    question = models.TextField(blank=True, editable=False, help_text="The bank's note when the firm answered.")
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"answer on {self.referral_id and self.referral}: {self.text[:40]}"
+
+
 class WebhookDelivery(models.Model):
     """One event for one bank. The body is signed anew on every attempt; its webhook-id never changes."""
 

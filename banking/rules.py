@@ -30,6 +30,8 @@ rules.add_perm("banking.request_referral", is_firm_admin)
 rules.add_perm("banking.receive", is_addressed_bank)
 rules.add_perm("banking.report_progress", is_addressed_bank)
 rules.add_perm("banking.cancel", is_firm_admin)
+# A bank asked the firm for more: any member of the firm may answer it (as with the regulator's requests).
+rules.add_perm("banking.answer_referral", is_firm_member)
 # A licence suspended, revoked (regulator) or surrendered (firm admin) cancels the open referrals.
 rules.add_perm("banking.cancel_for_licence", is_licensing_manager | is_senior_officer | is_firm_admin)
 rules.add_perm("banking.replay_delivery", is_licensing_manager)

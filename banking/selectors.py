@@ -3,12 +3,15 @@
 from datetime import datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
+from django_fsm_log.models import StateLog
 
 from applications.choices import PersonRoleKind
-from applications.models import LicenceCondition, Person
+from applications.models import Firm, LicenceCondition, Person
+from banking import choices
 from banking.choices import DeliveryStatus
-from banking.models import PartnerBank, Referral
+from banking.models import PartnerBank, Referral, ReferralAnswer
 
 _PACK_ROLES = (
     PersonRoleKind.RESPONSIBLE_OFFICER,
@@ -45,6 +48,7 @@ def referral_data_pack_queryset(*, bank: PartnerBank) -> QuerySet[Referral]:
                 queryset=LicenceCondition.objects.filter(lifted_at__isnull=True),
                 to_attr="conditions_in_force",
             ),
+            Prefetch("answers", queryset=ReferralAnswer.objects.order_by("created_at", "pk")),
         )
     )
 
@@ -73,3 +77,43 @@ def failing_deliveries(prefix: str = "") -> Q:
 def webhook_endpoints_failing() -> QuerySet[PartnerBank]:
     """Banks with a delivery that gave up or is retrying after a failure."""
     return PartnerBank.objects.filter(failing_deliveries("deliveries__")).distinct()
+
+
+# --- The applicant portal: a firm follows its referrals ---------------------------------------------
+
+
+def partner_banks_for_firm(*, firm: Firm) -> list[tuple[PartnerBank, Referral | None]]:
+    """Every active partner bank, each with the firm's open referral to it (None when the firm may choose it)."""
+    open_referrals = {
+        referral.bank_id: referral
+        for referral in Referral.objects.filter(firm=firm, status__in=choices.OPEN_REFERRAL_STATUSES)
+    }
+    return [(bank, open_referrals.get(bank.pk)) for bank in PartnerBank.objects.filter(is_active=True)]
+
+
+def referral_list_for_firm(*, firm: Firm) -> QuerySet[Referral]:
+    """The firm's referrals, newest first, with their bank."""
+    return Referral.objects.filter(firm=firm).select_related("bank")
+
+
+def referral_for_firms(*, firms: QuerySet[Firm], public_id: Any) -> Referral | None:
+    """A referral of one of `firms` (the user's), or None: another firm's referral is not found, like a missing one."""
+    return (
+        Referral.objects.filter(public_id=public_id, firm__in=firms)
+        .select_related("bank", "firm", "consent_given_by", "licence")
+        .first()
+    )
+
+
+def referral_history(*, referral: Referral) -> list[StateLog]:
+    """Every transition of the referral, oldest first, with who made it (a bank acts as its service user)."""
+    content_type = ContentType.objects.get_for_model(Referral)
+    return list(
+        StateLog.objects.filter(content_type=content_type, object_id=referral.pk)
+        .select_related("by")
+        .order_by("timestamp", "pk")
+    )
+
+
+def referral_answers(*, referral: Referral) -> QuerySet[ReferralAnswer]:
+    return referral.answers.select_related("author").order_by("created_at", "pk")

@@ -130,11 +130,19 @@ class DataPackSerializer(serializers.Serializer):
         return self._owners(referral, PersonRoleKind.BENEFICIAL_OWNER)
 
 
+class FirmAnswerSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The firm's answer to your request for information (your note then).")
+    answered_at = serializers.DateTimeField(source="created_at")
+
+
 class ReferralDetailSerializer(ReferralSerializer):
     data_pack = DataPackSerializer(source="*")
+    firm_answers = FirmAnswerSerializer(
+        many=True, source="answers", help_text="The firm's answers to your requests for information, oldest first."
+    )
 
     class Meta(ReferralSerializer.Meta):
-        fields = [*ReferralSerializer.Meta.fields, "data_pack"]
+        fields = [*ReferralSerializer.Meta.fields, "data_pack", "firm_answers"]
         read_only_fields = fields
 
 

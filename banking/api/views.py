@@ -56,7 +56,8 @@ def _json(data: Any) -> Any:
         description=(
             "The firm's legal names, registration number, LEI and address; its licence (number, type, status, "
             "conditions in force, granted date) or approval in principle; responsible officers, directors, "
-            "substantial shareholders and beneficial owners with percentages; and the consent reference."
+            "substantial shareholders and beneficial owners with percentages; the consent reference; and "
+            "`firm_answers`, the firm's answers to your requests for information."
         ),
         responses={200: ReferralDetailSerializer, **problem_responses(401, 403, 404, 429)},
     ),

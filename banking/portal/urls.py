@@ -1,7 +1,10 @@
 from django.urls import URLPattern, path
 
-from applications.portal.placeholder import placeholder
+from banking.portal import views
 
 urlpatterns: list[URLPattern] = [
-    path("firms/<int:firm_id>/banking/", placeholder, name="banking"),  # TEMPORARY
+    path("firms/<int:firm_id>/banking/", views.BankingView.as_view(), name="banking"),
+    path("referrals/<uuid:public_id>/", views.ReferralView.as_view(), name="referral"),
+    path("referrals/<uuid:public_id>/cancel/", views.ReferralCancelView.as_view(), name="referral_cancel"),
+    path("referrals/<uuid:public_id>/answer/", views.ReferralAnswerView.as_view(), name="referral_answer"),
 ]

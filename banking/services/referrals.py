@@ -1,11 +1,13 @@
 """Referrals: a firm's consented request to a partner bank, and the bank's onboarding progress on it."""
 
 from collections.abc import Sequence
+from datetime import UTC
 from typing import Any
 
 import rules
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.choices import ApplicationStatus, LicenceStatus
 from applications.models import Firm, Licence, LicenceApplication
@@ -13,13 +15,18 @@ from applications.services.references import next_reference
 from audit.services import audit_record
 from banking import choices
 from banking.choices import BANK_STATUS_TRANSITIONS, BankReportedStatus, CancelReason, ReferralStatus
-from banking.models import PartnerBank, Referral
+from banking.models import PartnerBank, Referral, ReferralAnswer
 from banking.rules import is_addressed_bank
-from banking.services.webhooks import licence_event_data, referral_event_data, webhook_queue
-from vasp_licensing.errors import NotPermitted, ValidationFailed
-from vasp_licensing.transitions import fire
+from banking.services.webhooks import (
+    licence_event_data,
+    referral_event_data,
+    webhook_queue,
+)
+from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
+from vasp_licensing.transitions import fire, lock
 
 NOTE_MAX_LENGTH = 2000
+ANSWER_MAX_LENGTH = 4000
 # What a licence change does to the open referrals of the firm.
 LICENCE_CANCEL_REASONS = {
     "licence.suspend": CancelReason.LICENCE_SUSPENDED,
@@ -50,25 +57,27 @@ def referral_request(*, firm: Firm, banks: Sequence[PartnerBank], actor: Any, co
     """One referral per chosen bank, each recording the firm's consent, and a referral.created webhook each."""
     consent_text = (consent_text or "").strip()
     if not rules.has_perm("banking.request_referral", actor, firm):
-        raise NotPermitted("Only a firm admin of this firm may ask for bank referrals.")
+        raise NotPermitted(_("Only a firm admin of this firm may ask for bank referrals."))
     if not banks:
-        raise ValidationFailed("Choose at least one partner bank.")
+        raise ValidationFailed(_("Choose at least one partner bank."))
     if not consent_text:
-        raise ValidationFailed("The firm's consent to share its data pack with the bank is required.")
+        raise ValidationFailed(_("The firm's consent to share its data pack with the bank is required."))
     with transaction.atomic():
         application = qualifying_application(firm=firm)
         if application is None:
-            raise ValidationFailed("Bank referrals are for firms with an active licence or an approval in principle.")
+            raise ValidationFailed(
+                _("Bank referrals are for firms with an active licence or an approval in principle.")
+            )
         inactive = [bank.name for bank in banks if not bank.is_active]
         if inactive:
-            raise ValidationFailed("These banks take no referrals at present", details=inactive)
+            raise ValidationFailed(_("These banks take no referrals at present"), details=inactive)
         already = list(
             Referral.objects.filter(firm=firm, bank__in=banks, status__in=choices.OPEN_REFERRAL_STATUSES).values_list(
                 "bank__name", flat=True
             )
         )
         if already:
-            raise ValidationFailed("The firm has an open referral to these banks already", details=sorted(already))
+            raise ValidationFailed(_("The firm has an open referral to these banks already"), details=sorted(already))
         now = timezone.now()
         created = []
         for bank in banks:
@@ -160,9 +169,58 @@ def _queue_cancelled(referral: Referral) -> None:
 def referral_cancel(*, referral: Referral, actor: Any, reason: str = "") -> Referral:
     """The firm withdraws its referral; the bank is told by a referral.cancelled webhook."""
     with transaction.atomic():
-        cancelled = fire(obj=referral, transition="cancel", actor=actor, action="referral.cancel", reason=reason)
+        cancelled = fire(
+            obj=referral,
+            transition="cancel",
+            actor=actor,
+            action="referral.cancel",
+            reason=reason,
+            explain_refusal=lambda locked, actor: _("Only a firm admin of the firm may cancel a bank referral."),
+        )
         _queue_cancelled(cancelled)
     return cancelled
+
+
+def referral_answer(*, referral: Referral, actor: Any, text: str) -> ReferralAnswer:
+    """A member of the firm answers the bank's request for information (the bank's latest note).
+
+    Only while the referral is information_requested; it stays there until the bank resumes its review.
+    The bank hears a referral.information_provided webhook, and the referral counts as updated for polling.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(_("Write the answer to the bank."))
+    if len(text) > ANSWER_MAX_LENGTH:
+        raise ValidationFailed(_("The answer is longer than %(limit)s characters.") % {"limit": ANSWER_MAX_LENGTH})
+    with transaction.atomic():
+        locked = lock(referral)
+        if not rules.has_perm("banking.answer_referral", actor, locked):
+            raise NotPermitted(_("Only a member of the firm may answer the bank."))
+        if locked.status != ReferralStatus.INFORMATION_REQUESTED:
+            raise InvalidTransition(
+                _("The bank has not asked for information on this referral: it is %(status)s.")
+                % {"status": locked.get_status_display().lower()}
+            )
+        answer = ReferralAnswer.objects.create(referral=locked, question=locked.bank_note, text=text, author=actor)
+        locked.save(update_fields=["updated_at"])  # banks polling with updated_after see it
+        audit_record(
+            actor=actor,
+            action="referral.answer",
+            obj=locked,
+            after={"status": locked.status, "answers": locked.answers.count()},
+            payload={"question": answer.question, "answer": text},
+        )
+        webhook_queue(
+            bank=locked.bank,
+            event_type=choices.WebhookEvent.REFERRAL_INFORMATION_PROVIDED,
+            data={"referral_id": str(locked.public_id), "answered_at": _utc_iso(answer.created_at)},
+            referral=locked,
+        )
+    return answer
+
+
+def _utc_iso(moment: Any) -> str:
+    return str(moment.astimezone(UTC).isoformat().replace("+00:00", "Z"))
 
 
 def referrals_on_licence_change(*, licence: Licence, actor: Any, action: str, reason: str) -> list[Referral]:

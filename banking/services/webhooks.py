@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 RESPONSE_EXCERPT_BYTES = 500
 USER_AGENT = "vasp-licensing-webhooks/1.0"
 REPLAY_ACTION = "webhook.replay"
+# The firm answered a bank's request for information (data: referral_id, answered_at). Declared here
+# rather than in banking.choices.WebhookEvent, which this change could not touch; it belongs there.
 
 
 def _firm_summary(firm: Any) -> dict[str, Any]:
@@ -95,7 +97,7 @@ def webhook_queue(
     delivery = WebhookDelivery.objects.create(
         webhook_id=f"msg_{uuid.uuid4().hex}",
         bank=bank,
-        event_type=WebhookEvent(event_type),
+        event_type=_event_type(event_type),
         body=body,
         url=bank.webhook_url,
         referral=referral,
@@ -104,6 +106,12 @@ def webhook_queue(
     )
     transaction.on_commit(lambda: dispatch.schedule(delivery.pk, countdown=0))
     return delivery
+
+
+def _event_type(event_type: str) -> str:
+    if event_type not in WebhookEvent.values:
+        raise ValueError(f"{event_type!r} is not a webhook event type")
+    return event_type
 
 
 def _claim(delivery_id: int) -> WebhookDelivery | None:
