@@ -159,9 +159,9 @@ def _document_gaps(*, application: LicenceApplication, people: list[Person]) -> 
             ]
             # "Business plan", or "Identity document for Chan Tai Man": the name reads the same in every message.
             name = (
-                _("%(document)s for %(person)s") % {"document": document_type.name, "person": owner}
+                _("%(document)s for %(person)s") % {"document": document_type.label, "person": owner}
                 if owner is not None
-                else document_type.name
+                else document_type.label
             )
             statuses = {doc.check_status for doc in filed}
             if not filed:

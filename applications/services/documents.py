@@ -49,13 +49,13 @@ def _validate_upload(*, document_type: DocumentType, name: str, size: int | None
         allowed = ", ".join(f".{ext}" for ext in document_type.extensions)
         raise ValidationFailed(
             _("%(type)s must be a %(allowed)s file; %(name)s is not.")
-            % {"type": document_type.name, "allowed": allowed, "name": name}
+            % {"type": document_type.label, "allowed": allowed, "name": name}
         )
     limit = min(document_type.max_size_bytes, settings.DOCUMENT_MAX_UPLOAD_BYTES)
     if size is not None and size > limit:
         raise ValidationFailed(
             _("%(name)s is %(size)s bytes; %(type)s may be at most %(limit)s bytes.")
-            % {"name": name, "size": f"{size:,}", "type": document_type.name, "limit": f"{limit:,}"}
+            % {"name": name, "size": f"{size:,}", "type": document_type.label, "limit": f"{limit:,}"}
         )
     if size == 0:
         raise ValidationFailed(_("%(name)s is empty.") % {"name": name})
@@ -84,10 +84,10 @@ def document_upload(
     if document_type.per_person and (person is None or person.firm_id != application.firm_id):
         raise ValidationFailed(
             _("%(type)s is filed for a person of %(firm)s; choose one.")
-            % {"type": document_type.name, "firm": application.firm}
+            % {"type": document_type.label, "firm": application.firm}
         )
     if not document_type.per_person and person is not None:
-        raise ValidationFailed(_("%(type)s is filed for the firm, not for a person.") % {"type": document_type.name})
+        raise ValidationFailed(_("%(type)s is filed for the firm, not for a person.") % {"type": document_type.label})
     with transaction.atomic():
         application = lock(application)
         if actor is None or not rules.has_perm("applications.upload_document", actor, application):

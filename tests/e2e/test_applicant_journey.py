@@ -270,4 +270,19 @@ def test_a_new_firm_signs_up_applies_answers_gets_its_licence_and_asks_a_bank(
     expect(page.locator("#main").get_by_role("link", name="Victoria Harbour Bank")).to_be_visible()
     screenshot("applicant-14-bank-referrals")
     assert firm.referrals.get().bank.name == "Victoria Harbour Bank"
+
+    # The licence on the public register, and the portal in Traditional Chinese.
+    page.get_by_role("link", name="Public register").click()
+    page.get_by_role("searchbox").fill(licence.number)
+    page.locator("#main").get_by_role("button", name="Search").click()
+    expect(page.locator("#main")).to_contain_text("Harbour Light Digital Assets Limited")
+    screenshot("applicant-15-public-register")
+    accessible(page)
+    page.goto(f"{application_url}case/")
+    page.get_by_label("Language").select_option("zh-hant")
+    page.get_by_role("button", name="Change").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hant")
+    expect(page.locator("h1")).to_contain_text(application.reference)
+    screenshot("applicant-16-case-in-traditional-chinese")
+    accessible(page)
     assert LicenceApplication.objects.get(pk=application.pk).status == ApplicationStatus.APPROVED

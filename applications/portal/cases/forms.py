@@ -82,7 +82,7 @@ class ItemDocumentForm(forms.Form):
                 "file",
                 forms.ValidationError(
                     _("%(type)s must be a %(allowed)s file; %(name)s is not.")
-                    % {"type": document_type.name, "allowed": allowed, "name": name},
+                    % {"type": document_type.label, "allowed": allowed, "name": name},
                     code="file_type",
                 ),
             )
@@ -95,7 +95,7 @@ class ItemDocumentForm(forms.Form):
                     % {
                         "name": name,
                         "size": filesizeformat(upload.size),
-                        "type": document_type.name,
+                        "type": document_type.label,
                         "limit": filesizeformat(limit),
                     },
                     code="file_size",

@@ -208,7 +208,7 @@ class DocumentUploadView(MemberRequiredMixin, View):
         done = ""
         if document is not None:
             done = _("%(type)s: version %(version)s uploaded; its checks are running.") % {
-                "type": document_type.name,
+                "type": document_type.label,
                 "version": document.version,
             }
             if not partial:
