@@ -10,7 +10,6 @@ from datetime import timedelta
 from typing import Any
 
 import rules
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -23,8 +22,17 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import FirmRole
 from accounts.models import FirmInvitation, FirmMembership
-from accounts.selectors import invitation_find, invitation_token_hash
+from accounts.rules import is_regulator
+from accounts.selectors import (
+    email_is_regulator_staff,
+    invitation_addressed_to,
+    invitation_find,
+    invitation_open_to,
+    invitation_token_hash,
+    invitations_open_count,
+)
 from applications.models import Firm
+from applications.services.firms import drafts_declarations_clear
 from audit.services import audit_record
 from vasp_licensing.errors import NotPermitted, ValidationFailed
 from vasp_licensing.transitions import lock
@@ -32,10 +40,16 @@ from vasp_licensing.transitions import lock
 # Both languages in one e-mail, as the notifications do: the firm's staff may read either.
 INVITATION_EMAIL_LANGUAGES = ("en", "zh-hant")
 DEFAULT_INVITATION_DAYS = 7
+# Each open invitation sent an e-mail: the cap keeps the team page from being a way to send mail in bulk.
+DEFAULT_OPEN_INVITATIONS_MAX = 20
 
 
 def invitation_days() -> int:
     return int(getattr(settings, "FIRM_INVITATION_DAYS", DEFAULT_INVITATION_DAYS))
+
+
+def open_invitations_max() -> int:
+    return int(getattr(settings, "FIRM_OPEN_INVITATIONS_MAX", DEFAULT_OPEN_INVITATIONS_MAX))
 
 
 def _require_team_manager(actor: Any, firm: Firm) -> None:
@@ -65,9 +79,12 @@ def _role(role: str) -> FirmRole:
 def invitation_create(*, firm: Firm, email: str, role: str, actor: Any) -> FirmInvitation:
     """Invite `email` to `firm` with `role`; the e-mail with the link goes out once the transaction commits.
 
-    Only a firm admin of the firm may invite. Refused for an address that is already a member, and while an
-    invitation to that address is open (an expired one is closed and replaced). The token exists only in the
-    e-mail: the invitation keeps its SHA-256.
+    Only a firm admin of the firm may invite. Refused for an address that is already a member or belongs to
+    regulator staff, and once the firm has FIRM_OPEN_INVITATIONS_MAX open invitations. Inviting an address
+    again replaces its open invitation (expired or not): the old link stops working (audited as a revocation)
+    and a new e-mail goes out, so "resend" is inviting again. The token exists only in the e-mail: the
+    invitation keeps its SHA-256. A failure to send the e-mail is logged, never raised: the invitation stands
+    and can be sent again by inviting again.
     """
     email = _normalised_email(email)
     firm_role = _role(role)
@@ -76,17 +93,23 @@ def invitation_create(*, firm: Firm, email: str, role: str, actor: Any) -> FirmI
         _require_team_manager(actor, firm)
         if FirmMembership.objects.filter(firm=firm, user__email__iexact=email).exists():
             raise ValidationFailed(_("%(email)s is already a member of this firm.") % {"email": email})
-        now = timezone.now()
-        previous = FirmInvitation.objects.filter(
-            firm=firm, email=email, accepted_at__isnull=True, revoked_at__isnull=True
-        ).first()
-        if previous is not None and not previous.is_expired:
+        if email_is_regulator_staff(email=email):
             raise ValidationFailed(
-                _("An invitation to %(email)s is already open. Revoke it first to send a new one.") % {"email": email}
+                _("%(email)s belongs to regulator staff, who cannot join a firm's team.") % {"email": email}
             )
-        if previous is not None:  # expired: closed, so that the new one is the only open invitation
-            previous.revoked_at = now
-            previous.save(update_fields=["revoked_at"])
+        previous = invitation_open_to(firm=firm, email=email)
+        open_others = invitations_open_count(firm=firm) - (1 if previous and not previous.is_expired else 0)
+        if open_others >= open_invitations_max():
+            raise ValidationFailed(
+                _(
+                    "%(firm)s has %(count)s open invitations, the most allowed. Revoke some, or wait until they "
+                    "are accepted or expire, before inviting anyone else."
+                )
+                % {"firm": firm.legal_name_en, "count": open_others}
+            )
+        now = timezone.now()
+        if previous is not None:  # closed, so that the new one is the only open invitation to this address
+            _invitation_close(previous, actor=actor, now=now)
         token = secrets.token_urlsafe(32)
         invitation = FirmInvitation.objects.create(
             firm=firm,
@@ -104,8 +127,27 @@ def invitation_create(*, firm: Firm, email: str, role: str, actor: Any) -> FirmI
             after={"firm": firm.pk, "email": email, "role": firm_role.value, "expires_at": invitation.expires_at},
             payload={"replaces": previous.pk} if previous is not None else None,
         )
-        transaction.on_commit(lambda: invitation_email_send(invitation=invitation, token=token))
+
+        def send_invitation_email() -> None:
+            invitation_email_send(invitation=invitation, token=token)
+
+        # robust: an SMTP failure is logged by Django and does not turn the committed invitation into a 500.
+        transaction.on_commit(send_invitation_email, robust=True)
     return invitation
+
+
+def _invitation_close(invitation: FirmInvitation, *, actor: Any, now: Any) -> None:
+    """Revoke an invitation replaced by a new one to the same address (inside the caller's transaction)."""
+    invitation.revoked_at = now
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action="firm.invitation_revoke",
+        obj=invitation,
+        before={"revoked_at": None},
+        after={"revoked_at": now},
+        payload={"firm": invitation.firm_id, "email": invitation.email, "replaced": True},
+    )
 
 
 def invitation_email_send(*, invitation: FirmInvitation, token: str) -> None:
@@ -163,8 +205,9 @@ def invitation_refusal(*, invitation: FirmInvitation, user: Any) -> ValidationFa
         return ValidationFailed(_("This invitation has expired. Ask the firm's admin for a new one."))
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NotPermitted(_("Sign in to accept the invitation."))
-    verified = EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists()
-    if not verified:
+    if is_regulator(user):
+        return NotPermitted(_("Regulator staff cannot join a firm's team."))
+    if not invitation_addressed_to(invitation=invitation, user=user):
         # The invited address is not named: whoever holds a forwarded link learns nothing about it.
         return NotPermitted(
             _("This invitation was sent to another e-mail address. Sign in with the verified address it was sent to.")
@@ -211,7 +254,8 @@ def membership_change_role(*, membership: FirmMembership, role: str, actor: Any)
     """Give a member another role. Only a firm admin of the firm; never demotes the last firm admin.
 
     The same role again changes nothing and records nothing. A new firm admin must set up TOTP at their
-    next page (accounts.mfa.mfa_required)."""
+    next page (accounts.mfa.mfa_required). Regulator staff get no role in a firm (they may only be removed).
+    A demoted firm admin's signatures on the firm's drafts are cleared (payload `declarations_cleared`)."""
     firm_role = _role(role)
     with transaction.atomic():
         lock(membership.firm)
@@ -220,6 +264,11 @@ def membership_change_role(*, membership: FirmMembership, role: str, actor: Any)
         before = membership.role
         if before == firm_role:
             return membership
+        if is_regulator(membership.user):
+            raise NotPermitted(
+                _("%(user)s is regulator staff, who cannot hold a role in a firm's team. Remove them instead.")
+                % {"user": membership.user.email}
+            )
         if before == FirmRole.FIRM_ADMIN and not _other_admins(membership):
             raise ValidationFailed(
                 _(
@@ -230,20 +279,29 @@ def membership_change_role(*, membership: FirmMembership, role: str, actor: Any)
             )
         membership.role = firm_role
         membership.save(update_fields=["role"])
+        cleared = (
+            drafts_declarations_clear(firm=membership.firm_id, signed_by=membership.user)
+            if before == FirmRole.FIRM_ADMIN
+            else []
+        )
+        payload: dict[str, Any] = {"firm": membership.firm_id, "user": membership.user.email}
+        if cleared:
+            payload["declarations_cleared"] = cleared
         audit_record(
             actor=actor,
             action="firm.member_role_change",
             obj=membership,
             before={"role": before},
             after={"role": firm_role.value},
-            payload={"firm": membership.firm_id, "user": membership.user.email},
+            payload=payload,
         )
     return membership
 
 
 def membership_remove(*, membership: FirmMembership, actor: Any) -> None:
     """Remove a member from the firm: they lose access at once. Only a firm admin of the firm; never the last
-    firm admin (a firm admin may remove themselves while another remains)."""
+    firm admin (a firm admin may remove themselves while another remains). Their signatures on the firm's
+    drafts are cleared (payload `declarations_cleared`)."""
     with transaction.atomic():
         lock(membership.firm)
         membership = FirmMembership.objects.select_for_update().select_related("user", "firm").get(pk=membership.pk)
@@ -256,11 +314,15 @@ def membership_remove(*, membership: FirmMembership, actor: Any) -> None:
                 )
                 % {"user": membership.user.email, "firm": membership.firm.legal_name_en}
             )
+        cleared = drafts_declarations_clear(firm=membership.firm_id, signed_by=membership.user)
+        payload: dict[str, Any] = {"firm": membership.firm_id}
+        if cleared:
+            payload["declarations_cleared"] = cleared
         audit_record(
             actor=actor,
             action="firm.member_remove",
             obj=membership,
             before={"user": membership.user.email, "role": membership.role},
-            payload={"firm": membership.firm_id},
+            payload=payload,
         )
         membership.delete()

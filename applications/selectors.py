@@ -339,6 +339,8 @@ def register_closed_applications(
     """Applications returned, refused or withdrawn, newest first, each with `closed_at` (when it ended).
 
     Regulators publish the fact, not their reasoning: callers show firm, type, outcome and date only.
+    Only applications that were submitted: a draft withdrawn before submission was never filed, so it is
+    the firm's private business and stays off the register.
     One query, whatever the number of rows (the date comes from the transition log in a subquery).
     """
     from django.db.models import OuterRef, Subquery
@@ -353,7 +355,7 @@ def register_closed_applications(
         state=OuterRef("status"),
     ).order_by("-timestamp")
     applications = (
-        LicenceApplication.objects.filter(status__in=statuses)
+        LicenceApplication.objects.filter(status__in=statuses, submitted_at__isnull=False)
         .select_related("firm", "licence_type")
         .annotate(closed_at=Coalesce(Subquery(ended.values("timestamp")[:1]), "decided_at", "updated_at"))
         .order_by("-closed_at", "-pk")

@@ -23,7 +23,13 @@ from django.views import View
 
 from accounts import services
 from accounts.models import FirmInvitation, FirmMembership
-from accounts.selectors import invitation_find, invitations_pending, team_members
+from accounts.selectors import (
+    invitation_addressed_to,
+    invitation_find,
+    invitation_open_to,
+    invitations_pending,
+    team_members,
+)
 from accounts.team.forms import InviteForm, RoleForm
 from applications.models import Firm
 from applications.portal.access import MemberRequiredMixin, firm_for_member, form_error
@@ -35,6 +41,7 @@ class MemberRow:
     membership: FirmMembership
     is_me: bool
     role_form: forms.Form | None
+    remove_form: forms.Form | None = None  # bound only after a refused removal, for its error
 
 
 def _member_label(membership: FirmMembership) -> str:
@@ -62,7 +69,8 @@ def _error_summary(bound: dict[str, forms.Form]) -> list[str]:
 def render_team(
     request: HttpRequest, firm: Firm, *, bound: dict[str, forms.Form] | None = None, status: int = 200
 ) -> TemplateResponse:
-    """The team page. `bound` holds a posted form by key ("invite", "member-<pk>", "invitation-<pk>")."""
+    """The team page. `bound` holds a posted form by key ("invite", "member-<pk>" for the role,
+    "remove-<pk>" for the removal, "invitation-<pk>")."""
     bound = bound or {}
     can_manage = rules.has_perm("firms.manage_team", request.user, firm)
     members = [
@@ -70,6 +78,7 @@ def render_team(
             membership=membership,
             is_me=membership.user_id == request.user.pk,
             role_form=(bound.get(f"member-{membership.pk}") or _role_form(membership)) if can_manage else None,
+            remove_form=bound.get(f"remove-{membership.pk}"),
         )
         for membership in team_members(firm=firm)
     ]
@@ -132,8 +141,13 @@ class InviteView(TeamActionView):
         def perform(data: dict[str, Any]) -> FirmInvitation:
             return services.invitation_create(firm=firm, email=data["email"], role=data["role"], actor=request.user)
 
-        email = request.POST.get("invite-email", "")
-        done = _("Invitation sent to %(email)s.") % {"email": email.strip().lower()}
+        email = request.POST.get("invite-email", "").strip().lower()
+        if email and invitation_open_to(firm=firm, email=email) is not None:
+            done = _(
+                "A new invitation was sent to %(email)s. It replaces the earlier one, whose link no longer works."
+            ) % {"email": email}
+        else:
+            done = _("Invitation sent to %(email)s.") % {"email": email}
         return self.respond(request, firm, key="invite", form=form, perform=perform, done=done, anchor="invitations")
 
 
@@ -177,7 +191,7 @@ class MemberRemoveView(TeamActionView):
         response = self.respond(
             request,
             firm,
-            key=f"member-{membership.pk}",
+            key=f"remove-{membership.pk}",
             form=forms.Form(request.POST),
             perform=lambda data: services.membership_remove(membership=membership, actor=request.user),
             done=done,
@@ -236,7 +250,9 @@ class InvitationAcceptView(View):
     def _render(
         self, request: HttpRequest, invitation: FirmInvitation, *, refusal: DomainError | None, status: int = 200
     ) -> HttpResponse:
-        context = {"invitation": invitation, "refusal": refusal, "anonymous": False}
+        # The firm, role and inviter are for the invited address only: a forwarded link shows just the refusal.
+        addressed = invitation_addressed_to(invitation=invitation, user=request.user)
+        context = {"invitation": invitation, "refusal": refusal, "anonymous": False, "show_details": addressed}
         return TemplateResponse(request, self.template_name, context, status=status)
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import RegulatorRole
-from applications import choices
+from applications import choices, tasks
 from applications.models import Document, Firm, LicenceApplication, LicenceType
 from applications.services.references import next_application_reference
 from audit.services import audit_record
@@ -79,6 +79,8 @@ def application_copy(*, source: LicenceApplication, actor: Any) -> LicenceApplic
     """A new draft from a returned or refused application: its business plan and current documents carry over.
 
     The declaration is not copied: the new draft is signed afresh. Only a firm admin (application_create).
+    Each copied document keeps its uploader, is audited as document.copy and is checked again (pending until
+    then): the checks and their rules may have changed since, and a date-bound document may have expired.
     """
     source = LicenceApplication.objects.get(pk=source.pk)
     if source.status not in COPYABLE_STATUSES:
@@ -94,21 +96,45 @@ def application_copy(*, source: LicenceApplication, actor: Any) -> LicenceApplic
             copied_from=source,
             **{field: getattr(source, field) for field in EDITABLE_FIELDS},
         )
-        # The stored files are immutable, so the copy points at the same bytes.
-        for document in source.documents.filter(is_current=True):
-            Document.objects.create(
-                application=copy,
-                document_type_id=document.document_type_id,
-                person_id=document.person_id,
-                file=document.file.name,
-                original_name=document.original_name,
-                size=document.size,
-                sha256=document.sha256,
-                check_status=document.check_status,
-                document_date=document.document_date,
-                uploaded_by=actor,
-            )
+        for document in source.documents.filter(is_current=True).select_related("document_type"):
+            _document_copy(document=document, application=copy, actor=actor)
     return copy
+
+
+def _document_copy(*, document: Document, application: LicenceApplication, actor: Any) -> Document:
+    """One current document of the source, filed in `application` (inside the caller's transaction)."""
+    # The stored files are immutable, so the copy points at the same bytes.
+    copied = Document.objects.create(
+        application=application,
+        document_type_id=document.document_type_id,
+        person_id=document.person_id,
+        file=document.file.name,
+        original_name=document.original_name,
+        size=document.size,
+        sha256=document.sha256,
+        check_status=choices.DocumentCheckStatus.PENDING,
+        document_date=document.document_date,
+        uploaded_by_id=document.uploaded_by_id,  # who filed it; the copier is the audit event's actor
+    )
+    audit_record(
+        actor=actor,
+        action="document.copy",
+        obj=copied,
+        payload={
+            "application": application.reference,
+            "copied_from": document.pk,
+            "copied_from_application": document.application.reference,
+            "document_type": document.document_type.code,
+            "version": copied.version,
+            "copied_from_version": document.version,
+            "size": copied.size,
+            "sha256": copied.sha256,
+            "uploaded_by": copied.uploaded_by_id,
+        },
+    )
+    # Queued when the copy commits, like an upload's checks.
+    tasks.document_run_checks.delay_on_commit(copied.pk)
+    return copied
 
 
 def application_update(*, application: LicenceApplication, actor: Any, **fields: Any) -> LicenceApplication:

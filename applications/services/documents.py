@@ -1,11 +1,17 @@
 import hashlib
+import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import IO, Any
 
 import rules
 from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import Storage
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from applications import choices, tasks
@@ -14,8 +20,46 @@ from audit.services import audit_record
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
 from vasp_licensing.transitions import lock
 
+logger = logging.getLogger(__name__)
+
 # A firm may file documents while preparing, and while answering a request for information.
 UPLOAD_STATES = (choices.ApplicationStatus.DRAFT, choices.ApplicationStatus.INFORMATION_REQUESTED)
+
+# The files stored inside the innermost stored_files_removed_on_error block, as (storage, name).
+_stored_files: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("stored_files", default=None)
+
+
+@contextmanager
+def stored_files_removed_on_error() -> Iterator[None]:
+    """Delete the files document_upload stores inside this block if the block raises.
+
+    Storage is not transactional: a file saved inside `transaction.atomic()` stays when the rows that
+    point to it roll back. Wrap the atomic block in this (outside it, so a failing commit counts too):
+    on any exception the files stored within are deleted and the exception goes on. Blocks nest: the
+    files of an inner block that succeeded are handed to the outer one, which may still fail.
+    """
+    stored: list[tuple[Storage, str]] = []
+    token = _stored_files.set(stored)
+    try:
+        yield
+    except BaseException:
+        for storage, name in stored:
+            try:
+                storage.delete(name)
+            except Exception:  # cleaning up must never hide why the write failed
+                logger.exception("Could not delete %s after a failed upload", name)
+        raise
+    finally:
+        _stored_files.reset(token)
+    outer = _stored_files.get()
+    if outer is not None:
+        outer.extend(stored)
+
+
+def _stored(file: FieldFile) -> None:
+    stored = _stored_files.get()
+    if stored is not None and file.name:
+        stored.append((file.storage, file.name))
 
 
 class HashingFile(File):
@@ -76,6 +120,9 @@ def document_upload(
     in `original_name` only, never used as a path. Messages are in the active language.
     The file is streamed to storage while its SHA-256 and size are computed. The document starts with
     checks pending; they are queued once the upload commits (never for one rolled back) and run in a worker.
+    If anything fails after the file is stored, the file is deleted again. Called inside a caller's
+    atomic block, the caller wraps that block in stored_files_removed_on_error() so a later rollback
+    deletes the file too.
     """
     name = os.path.basename(getattr(uploaded_file, "name", "") or "").strip()
     if not name:
@@ -88,7 +135,7 @@ def document_upload(
         )
     if not document_type.per_person and person is not None:
         raise ValidationFailed(_("%(type)s is filed for the firm, not for a person.") % {"type": document_type.label})
-    with transaction.atomic():
+    with stored_files_removed_on_error(), transaction.atomic():
         application = lock(application)
         if actor is None or not rules.has_perm("applications.upload_document", actor, application):
             raise NotPermitted(
@@ -119,12 +166,9 @@ def document_upload(
             uploaded_by=actor,
         )
         document.file.save(name, streamed, save=False)
-        try:
-            # The declared size may be missing or wrong; what was streamed is what counts.
-            _validate_upload(document_type=document_type, name=name, size=streamed.bytes_read)
-        except ValidationFailed:
-            document.file.delete(save=False)
-            raise
+        _stored(document.file)  # deleted again if anything below fails
+        # The declared size may be missing or wrong; what was streamed is what counts.
+        _validate_upload(document_type=document_type, name=name, size=streamed.bytes_read)
         document.size = streamed.bytes_read
         document.sha256 = streamed.hasher.hexdigest()
         if previous is not None:

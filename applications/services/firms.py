@@ -28,6 +28,33 @@ FIRM_FIELDS = (
     "website",
 )
 
+# Who the firm is. Once the regulator has an application of the firm on file (or has licensed it), the
+# register, the certificate and the banks' data pack show these from the live row: a change is the
+# regulator's to record, not a member's edit. Address and website stay the members' to keep current.
+IDENTITY_FIELDS = ("legal_name_en", "legal_name_zh", "registration_number", "jurisdiction", "lei")
+
+
+def firm_identity_is_fixed(*, firm: Firm) -> bool:
+    """True once the firm has an application past draft or any licence: IDENTITY_FIELDS can no longer be edited.
+
+    A draft withdrawn before it was submitted never reached the regulator, so it does not count.
+    """
+    if firm.licences.exists():
+        return True
+    return (
+        LicenceApplication.objects.filter(firm=firm)
+        .exclude(status=choices.ApplicationStatus.DRAFT)
+        .exclude(status=choices.ApplicationStatus.WITHDRAWN, submitted_at__isnull=True)
+        .exists()
+    )
+
+
+def identity_fixed_message() -> str:
+    return _(
+        "The firm's legal names, registration number, jurisdiction and LEI are fixed once an application has "
+        "been submitted; ask the regulator to record a change."
+    )
+
 
 def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(FIRM_FIELDS)
@@ -107,6 +134,8 @@ def firm_create(*, actor: Any, **fields: Any) -> Firm:
 def firm_update(*, firm: Firm, actor: Any, **fields: Any) -> Firm:
     """Edit the firm's details: firm admins and preparers. Audited as firm.update with before and after.
 
+    Raises ValidationFailed, changing nothing, for a change to IDENTITY_FIELDS once firm_identity_is_fixed.
+
     A firm's details are part of every draft of it, so signed declarations of its drafts are cleared
     (application_update does the same for the business plan); submitted snapshots keep what was filed.
     """
@@ -119,6 +148,8 @@ def firm_update(*, firm: Firm, actor: Any, **fields: Any) -> Firm:
         changed = {name: value for name, value in changes.items() if before[name] != value}
         if not changed:
             return firm
+        if set(changed) & set(IDENTITY_FIELDS) and firm_identity_is_fixed(firm=firm):
+            raise ValidationFailed(identity_fixed_message())
         for name, value in changed.items():
             setattr(firm, name, value)
         _validate(firm)
@@ -135,13 +166,17 @@ def firm_update(*, firm: Firm, actor: Any, **fields: Any) -> Firm:
     return firm
 
 
-def drafts_declarations_clear(*, firm: Firm) -> list[str]:
-    """Clear the signed declarations of the firm's drafts (their content changed); returns their references.
+def drafts_declarations_clear(*, firm: Firm | int, signed_by: Any = None) -> list[str]:
+    """Clear the signed declarations of the firm's drafts; returns their references.
 
-    Called inside the caller's transaction and audit event: the caller records what changed."""
+    For every draft when their content changed; with `signed_by`, only those that user signed (they are no
+    longer a firm admin, and a declaration must not outlive its signer's authority). Called inside the
+    caller's transaction and audit event: the caller records what was cleared."""
     drafts = LicenceApplication.objects.filter(
         firm=firm, status=choices.ApplicationStatus.DRAFT, declaration_signed_at__isnull=False
     )
+    if signed_by is not None:
+        drafts = drafts.filter(declaration_signed_by=signed_by)
     references = sorted(drafts.values_list("reference", flat=True))
     if references:
         drafts.update(

@@ -13,7 +13,7 @@ from accounts.choices import RegulatorRole
 from applications import choices
 from applications.models import ApplicationSnapshot, Document, DocumentType, LicenceApplication
 from applications.selectors import application_missing_items, application_snapshot_data, snapshot_sha256
-from applications.services.documents import document_upload
+from applications.services.documents import document_upload, stored_files_removed_on_error
 from applications.services.licences import licence_issue
 from audit.services import audit_record
 from reviews.models import Decision, InformationRequest, InformationRequestItem, Recommendation
@@ -183,8 +183,10 @@ def information_item_attach_document(
 def information_item_upload_document(
     *, item: InformationRequestItem, actor: Any, document_type: DocumentType, uploaded_file: Any
 ) -> Document:
-    """Upload a file (a new version of its type) and attach it to the item, both or neither."""
-    with transaction.atomic():
+    """Upload a file (a new version of its type) and attach it to the item, both or neither.
+
+    Neither includes the stored file: it is deleted again when the attachment fails."""
+    with stored_files_removed_on_error(), transaction.atomic():
         _lock_open_item(item, actor)  # refuse before a byte is stored when the request is closed
         document = document_upload(
             application=item.request.application,

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.selectors import firm_member_ids, user_is_regulator_staff
 from applications.choices import TERMINAL_STATUSES, ApplicationStatus
 from applications.models import Firm, Licence, LicenceApplication
 from applications.portal.access import MemberRequiredMixin, firm_for_member, firms_of, form_error
@@ -185,34 +186,45 @@ def progress_steps(referral: Referral, reached: set[str]) -> list[Step]:
     return steps
 
 
-def _who(referral: Referral, user: Any) -> str:
+def _who(referral: Referral, user: Any, members: set[int]) -> str:
+    """Who acted, as the firm may know it: its own members by name, the bank by its name, nobody else by name.
+
+    A licence change cancels referrals with an officer as the actor; the firm sees "The regulator". Anyone
+    else (who consented, answered or cancelled while in the team) has left the firm's team since."""
     if user is None:
         return _("the system")
     if user.pk == referral.bank.service_user_id:
         return referral.bank.name
-    return str(user.get_full_name() or user.email)
+    if user.pk in members:
+        return str(user.get_full_name() or user.email)
+    if user_is_regulator_staff(user=user):
+        return _("The regulator")
+    return _("A former member of the firm's team")
 
 
 def referral_events(referral: Referral) -> tuple[list[Event], set[str]]:
     """The referral's history, oldest first: the request, each move (with the note), each answer of the firm."""
     history = selectors.referral_history(referral=referral)
+    members = firm_member_ids(firm=referral.firm)
     events = [
         Event(
             at=referral.consent_given_at,
             what=_("Referral requested with the firm's consent (%(reference)s)")
             % {"reference": referral.consent_reference},
-            who=_who(referral, referral.consent_given_by),
+            who=_who(referral, referral.consent_given_by, members),
         )
     ]
     for log in history:
         label = R(log.state).label if log.state in R.values else log.state
-        events.append(Event(at=log.timestamp, what=str(label), who=_who(referral, log.by), text=log.description or ""))
+        events.append(
+            Event(at=log.timestamp, what=str(label), who=_who(referral, log.by, members), text=log.description or "")
+        )
     for answer in selectors.referral_answers(referral=referral):
         events.append(
             Event(
                 at=answer.created_at,
                 what=_("The firm answered the bank"),
-                who=_who(referral, answer.author),
+                who=_who(referral, answer.author, members),
                 text=answer.text,
             )
         )

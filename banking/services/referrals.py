@@ -1,11 +1,11 @@
 """Referrals: a firm's consented request to a partner bank, and the bank's onboarding progress on it."""
 
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import rules
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,58 +54,75 @@ def qualifying_application(*, firm: Firm) -> LicenceApplication | None:
 
 
 def referral_request(*, firm: Firm, banks: Sequence[PartnerBank], actor: Any, consent_text: str) -> list[Referral]:
-    """One referral per chosen bank, each recording the firm's consent, and a referral.created webhook each."""
+    """One referral per chosen bank, each recording the firm's consent, and a referral.created webhook each.
+
+    Serialised per firm: the firm's row is locked before the permission and state checks, so a double submit
+    waits and is then refused with ValidationFailed ("open referral already"), never an IntegrityError."""
     consent_text = (consent_text or "").strip()
-    if not rules.has_perm("banking.request_referral", actor, firm):
-        raise NotPermitted(_("Only a firm admin of this firm may ask for bank referrals."))
-    if not banks:
-        raise ValidationFailed(_("Choose at least one partner bank."))
-    if not consent_text:
-        raise ValidationFailed(_("The firm's consent to share its data pack with the bank is required."))
-    with transaction.atomic():
-        application = qualifying_application(firm=firm)
-        if application is None:
-            raise ValidationFailed(
-                _("Bank referrals are for firms with an active licence or an approval in principle.")
-            )
-        inactive = [bank.name for bank in banks if not bank.is_active]
-        if inactive:
-            raise ValidationFailed(_("These banks take no referrals at present"), details=inactive)
-        already = list(
-            Referral.objects.filter(firm=firm, bank__in=banks, status__in=choices.OPEN_REFERRAL_STATUSES).values_list(
-                "bank__name", flat=True
-            )
+    try:
+        with transaction.atomic():
+            firm = lock(firm)
+            if not rules.has_perm("banking.request_referral", actor, firm):
+                raise NotPermitted(_("Only a firm admin of this firm may ask for bank referrals."))
+            if not banks:
+                raise ValidationFailed(_("Choose at least one partner bank."))
+            if not consent_text:
+                raise ValidationFailed(_("The firm's consent to share its data pack with the bank is required."))
+            application = _referral_checks(firm=firm, banks=banks)
+            now = timezone.now()
+            return [_referral_create(firm, bank, application, actor, consent_text, now) for bank in banks]
+    except IntegrityError as error:
+        # Only the one-open-referral-per-bank constraint can fail here: someone asked at the same moment.
+        raise ValidationFailed(
+            _("The firm has an open referral to these banks already"), details=sorted(bank.name for bank in banks)
+        ) from error
+
+
+def _referral_checks(*, firm: Firm, banks: Sequence[PartnerBank]) -> LicenceApplication:
+    """The state checks of referral_request, under the firm's lock: what qualifies the firm, and each bank."""
+    application = qualifying_application(firm=firm)
+    if application is None:
+        raise ValidationFailed(_("Bank referrals are for firms with an active licence or an approval in principle."))
+    inactive = [bank.name for bank in banks if not bank.is_active]
+    if inactive:
+        raise ValidationFailed(_("These banks take no referrals at present"), details=inactive)
+    already = list(
+        Referral.objects.filter(firm=firm, bank__in=banks, status__in=choices.OPEN_REFERRAL_STATUSES).values_list(
+            "bank__name", flat=True
         )
-        if already:
-            raise ValidationFailed(_("The firm has an open referral to these banks already"), details=sorted(already))
-        now = timezone.now()
-        created = []
-        for bank in banks:
-            referral = Referral.objects.create(
-                bank=bank,
-                firm=firm,
-                application=application,
-                licence=Licence.objects.filter(application=application).first(),
-                consent_reference=next_reference(name="consent", prefix="CONSENT", width=5),
-                consent_text=consent_text,
-                consent_given_by=actor,
-                consent_given_at=now,
-            )
-            audit_record(
-                actor=actor,
-                action="referral.create",
-                obj=referral,
-                after={"status": referral.status, "bank": bank.name, "consent_reference": referral.consent_reference},
-                payload={"consent": consent_text},
-            )
-            webhook_queue(
-                bank=bank,
-                event_type=choices.WebhookEvent.REFERRAL_CREATED,
-                data=referral_event_data(referral),
-                referral=referral,
-            )
-            created.append(referral)
-    return created
+    )
+    if already:
+        raise ValidationFailed(_("The firm has an open referral to these banks already"), details=sorted(already))
+    return application
+
+
+def _referral_create(
+    firm: Firm, bank: PartnerBank, application: LicenceApplication, actor: Any, consent_text: str, now: datetime
+) -> Referral:
+    referral = Referral.objects.create(
+        bank=bank,
+        firm=firm,
+        application=application,
+        licence=Licence.objects.filter(application=application).first(),
+        consent_reference=next_reference(name="consent", prefix="CONSENT", width=5),
+        consent_text=consent_text,
+        consent_given_by=actor,
+        consent_given_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action="referral.create",
+        obj=referral,
+        after={"status": referral.status, "bank": bank.name, "consent_reference": referral.consent_reference},
+        payload={"consent": consent_text},
+    )
+    webhook_queue(
+        bank=bank,
+        event_type=choices.WebhookEvent.REFERRAL_CREATED,
+        data=referral_event_data(referral),
+        referral=referral,
+    )
+    return referral
 
 
 def _explain_bank_refusal(referral: Referral, actor: Any) -> str | None:

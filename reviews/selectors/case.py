@@ -172,6 +172,7 @@ TIMELINE_LABELS: dict[str, Any] = {
     "application.send_back": _("Sent back for further review"),
     "application.withdraw": _("Withdrawn by the firm"),
     "document.upload": _("Document uploaded"),
+    "document.copy": _("Document copied from an earlier application"),
     "document.checks": _("Document checked"),
     "document.download": _("Document downloaded"),
     "information_request.answer": _("Question answered"),

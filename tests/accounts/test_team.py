@@ -13,15 +13,16 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
-from accounts.choices import FirmRole
-from accounts.mfa import email_verify
+from accounts.choices import FirmRole, RegulatorRole
+from accounts.mfa import email_verify, totp_enrol
 from accounts.models import FirmInvitation, FirmMembership, User
 from audit.models import AuditEvent
-from tests.factories import FirmFactory, UserFactory, member
+from tests.factories import TEST_TOTP_SECRET, FirmFactory, UserFactory, member
 from vasp_licensing.errors import NotPermitted, ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -137,15 +138,88 @@ def test_invite_refused_when_the_address_is_already_a_member(client, firm, admin
     assert mailoutbox == []
 
 
-def test_invite_refused_while_an_invitation_to_that_address_is_open(client, firm, admin):
-    services.invitation_create(firm=firm, email="a@example.test", role=FirmRole.PREPARER, actor=admin)
+def test_inviting_an_open_address_again_replaces_the_invitation_and_sends_a_new_link(
+    client, firm, admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    old_token = sent_invitation(firm, admin, "a@example.test", FirmRole.PREPARER, django_capture_on_commit_callbacks)
+    old = FirmInvitation.objects.get()
     client.force_login(admin)
 
-    response = invite(client, firm, "a@example.test", FirmRole.FIRM_ADMIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(client, firm, "a@example.test", FirmRole.FIRM_ADMIN)
+
+    assert response.status_code == 302
+    old.refresh_from_db()
+    new = FirmInvitation.objects.get(revoked_at__isnull=True)
+    assert old.revoked_at is not None and new.pk != old.pk and new.role == FirmRole.FIRM_ADMIN
+    [revoked] = audited("firm.invitation_revoke")
+    assert (revoked.object_id, revoked.actor, revoked.payload["replaced"]) == (str(old.pk), admin, True)
+    assert audited("firm.invite")[-1].payload == {"replaces": old.pk}
+    assert len(mailoutbox) == 2 and token_from(mailoutbox[-1]) != old_token
+    page = client.get(team_url(firm)).content.decode()
+    assert "It replaces the earlier one, whose link no longer works." in page
+    newcomer = invited_user("a@example.test")
+    with pytest.raises(ValidationFailed, match="revoked"):
+        services.invitation_accept(token=old_token, user=newcomer)
+    membership = services.invitation_accept(token=token_from(mailoutbox[-1]), user=newcomer)
+    assert membership.role == FirmRole.FIRM_ADMIN
+
+
+def test_invitation_stands_and_the_error_is_logged_when_the_email_cannot_be_sent(
+    client, firm, admin, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def smtp_down(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP server unreachable")
+
+    monkeypatch.setattr("accounts.services.send_mail", smtp_down)
+    client.force_login(admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(client, firm, "a@example.test")
+
+    assert (response.status_code, response["Location"]) == (302, team_url(firm) + "#invitations")
+    assert FirmInvitation.objects.filter(firm=firm, email="a@example.test", revoked_at__isnull=True).exists()
+    assert "SMTP server unreachable" in caplog.text
+    assert client.get(team_url(firm)).status_code == 200
+
+
+def test_invite_refused_once_the_firm_has_the_most_open_invitations(client, firm, admin, settings, mailoutbox):
+    settings.FIRM_OPEN_INVITATIONS_MAX = 2
+    for n in range(2):
+        services.invitation_create(firm=firm, email=f"a{n}@example.test", role=FirmRole.PREPARER, actor=admin)
+    client.force_login(admin)
+
+    response = invite(client, firm, "third@example.test")
+    again = services.invitation_create(firm=firm, email="a0@example.test", role=FirmRole.PREPARER, actor=admin)
 
     assert response.status_code == 400
-    assert "An invitation to a@example.test is already open" in response.content.decode()
-    assert FirmInvitation.objects.count() == 1
+    assert "has 2 open invitations, the most allowed" in response.content.decode()
+    assert not FirmInvitation.objects.filter(email="third@example.test").exists()
+    assert again.revoked_at is None  # replacing an open invitation does not add one
+
+
+def test_open_invitations_are_capped_at_twenty_by_default(firm, admin):
+    for n in range(20):
+        services.invitation_create(firm=firm, email=f"a{n}@example.test", role=FirmRole.PREPARER, actor=admin)
+
+    with pytest.raises(ValidationFailed, match="the most allowed"):
+        services.invitation_create(firm=firm, email="a20@example.test", role=FirmRole.PREPARER, actor=admin)
+
+    assert FirmInvitation.objects.count() == 20
+
+
+def test_invite_refused_for_an_address_of_regulator_staff(client, firm, admin, mailoutbox):
+    officer = UserFactory(email="officer@regulator.test", roles=[RegulatorRole.CASE_OFFICER])
+    client.force_login(admin)
+
+    response = invite(client, firm, officer.email.upper())
+
+    assert response.status_code == 400
+    assert "officer@regulator.test belongs to regulator staff, who cannot join a firm&#x27;s team." in (
+        response.content.decode()
+    )
+    assert not FirmInvitation.objects.exists()
+    assert mailoutbox == []
 
 
 def test_an_expired_invitation_is_replaced_by_a_new_one(firm, admin):
@@ -288,6 +362,44 @@ def test_accept_refused_for_a_user_with_another_email(
     assert not audited("firm.invitation_accept")
 
 
+def test_a_forwarded_link_shows_nothing_of_the_firm_to_another_address(
+    client, firm, admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    token = sent_invitation(firm, admin, "new@example.test", FirmRole.FIRM_ADMIN, django_capture_on_commit_callbacks)
+    client.force_login(invited_user("someone.else@example.test"))
+
+    page = client.get(accept_url(token)).content.decode()
+    FirmInvitation.objects.update(revoked_at=timezone.now())
+    revoked_page = client.get(accept_url(token)).content.decode()
+
+    assert "sent to another e-mail address" in page
+    assert "This invitation was revoked by the firm." in revoked_page
+    for shown in (page, revoked_page):
+        assert firm.legal_name_en not in shown
+        assert admin.email not in shown
+        assert "Firm admin" not in shown
+
+
+def test_regulator_staff_cannot_accept_an_invitation(
+    client, firm, admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    token = sent_invitation(firm, admin, "new@example.test", FirmRole.FIRM_ADMIN, django_capture_on_commit_callbacks)
+    officer = invited_user("new@example.test")
+    officer.groups.add(Group.objects.get(name=RegulatorRole.CASE_OFFICER))
+    totp_enrol(user=officer, secret=TEST_TOTP_SECRET)  # regulators use the site with TOTP only
+    client.force_login(officer)
+
+    page = client.get(accept_url(token)).content.decode()
+    with pytest.raises(NotPermitted, match="Regulator staff cannot join a firm"):
+        services.invitation_accept(token=token, user=User.objects.get(pk=officer.pk))
+    response = client.post(accept_url(token))
+
+    assert "Regulator staff cannot join a firm" in page and "Accept the invitation" not in page
+    assert response.status_code == 403
+    assert not FirmMembership.objects.filter(user=officer).exists()
+    assert FirmInvitation.objects.get().accepted_at is None
+
+
 def test_accept_refused_while_the_invited_address_is_not_verified(
     client, firm, admin, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -413,6 +525,61 @@ def test_the_last_firm_admin_cannot_be_demoted(client, firm, admin):
     membership.refresh_from_db()
     assert membership.role == FirmRole.FIRM_ADMIN
     assert not audited("firm.member_role_change")
+
+
+def test_a_refused_removal_shows_its_error_by_the_remove_control_and_keeps_the_role_choice(client, firm, admin):
+    membership = FirmMembership.objects.get(user=admin)
+    client.force_login(admin)
+
+    response = client.post(reverse("portal:team_member_remove", args=[firm.pk, membership.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'name="member-{membership.pk}-role"' in page
+    removal = page.split(f'id="remove-{membership.pk}-errors"')[1].split("</details>")[0]
+    assert "is the only firm admin" in removal and 'data-action="remove"' in removal
+
+
+def test_regulator_staff_in_a_team_get_no_new_role(firm, admin, preparer):
+    preparer.groups.add(Group.objects.get(name=RegulatorRole.AUDITOR))  # joined the regulator since
+    membership = FirmMembership.objects.get(user=preparer)
+
+    with pytest.raises(NotPermitted, match="regulator staff"):
+        services.membership_change_role(membership=membership, role=FirmRole.FIRM_ADMIN, actor=admin)
+    services.membership_remove(membership=membership, actor=admin)
+
+    assert not FirmMembership.objects.filter(user=preparer).exists()
+
+
+def test_demoting_a_firm_admin_clears_the_declarations_they_signed(draft_case):
+    other_admin = member(draft_case.firm, FirmRole.FIRM_ADMIN)
+    membership = FirmMembership.objects.get(user=draft_case.firm_admin)
+
+    services.membership_change_role(membership=membership, role=FirmRole.PREPARER, actor=other_admin)
+
+    application = draft_case.refresh()
+    assert (application.declaration_signed_at, application.declaration_signed_by) == (None, None)
+    assert (application.declaration_signatory_name, application.declaration_signatory_role) == ("", "")
+    [event] = audited("firm.member_role_change")
+    assert event.payload["declarations_cleared"] == [application.reference]
+
+
+def test_removing_a_firm_admin_clears_the_declarations_they_signed_only(draft_case):
+    other_admin = member(draft_case.firm, FirmRole.FIRM_ADMIN)
+
+    services.membership_remove(membership=FirmMembership.objects.get(user=other_admin), actor=draft_case.firm_admin)
+    assert draft_case.refresh().declaration_signed_by == draft_case.firm_admin  # not theirs: kept
+    services.membership_remove(
+        membership=FirmMembership.objects.get(user=draft_case.firm_admin),
+        actor=member(draft_case.firm, FirmRole.FIRM_ADMIN),
+    )
+
+    application = draft_case.refresh()
+    assert (application.declaration_signed_at, application.declaration_signatory_name) == (None, "")
+    assert [event.payload.get("declarations_cleared") for event in audited("firm.member_remove")] == [
+        None,
+        [application.reference],
+    ]
 
 
 def test_a_firm_admin_may_step_down_while_another_remains(firm, admin):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from applications import services
 from applications.choices import ApplicationStatus as S
 from applications.models import Document, LicenceApplication, LicenceType, ReferenceSequence
+from audit.models import AuditEvent
 from reviews.models import InformationRequestItem
 from tests.factories import UserFactory
 from vasp_licensing.errors import ConditionsNotMet, InvalidTransition, NotPermitted, ValidationFailed
@@ -59,6 +60,39 @@ def test_a_returned_application_can_be_copied_into_a_new_draft(case_in):
     assert sorted(Document.objects.filter(application=copy).values_list("sha256", flat=True)) == sorted(
         originals.values_list("sha256", flat=True)
     )
+
+
+def test_copied_documents_are_checked_again_audited_and_keep_their_uploader(
+    case_in, django_capture_on_commit_callbacks
+):
+    case = case_in("refused")
+    originals = {d.pk: d for d in Document.objects.filter(application=case.application, is_current=True)}
+    before_copy = timezone.now()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the checks are queued on commit; tasks run eagerly
+        copy = services.application_copy(source=case.application, actor=case.firm_admin)
+
+    copies = list(Document.objects.filter(application=copy).select_related("document_type"))
+    assert copies and len(copies) == len(originals)
+    for document in copies:
+        event = AuditEvent.objects.get(action="document.copy", object_id=str(document.pk))
+        original = originals.pop(event.payload["copied_from"])
+        assert event.actor == case.firm_admin
+        assert event.payload["document_type"] == document.document_type.code == original.document_type.code
+        assert (event.payload["version"], event.payload["sha256"]) == (document.version, original.sha256)
+        assert document.uploaded_by_id == original.uploaded_by_id != case.firm_admin.pk
+        assert document.checked_at is not None and document.checked_at >= before_copy
+        assert document.findings.exists()
+        assert document.check_status != "pending"
+    assert not originals  # each current document was copied once
+
+
+def test_copied_documents_wait_for_their_checks_until_the_copy_commits(case_in, django_capture_on_commit_callbacks):
+    case = case_in("returned")
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        copy = services.application_copy(source=case.application, actor=case.firm_admin)
+    assert set(Document.objects.filter(application=copy).values_list("check_status", flat=True)) == {"pending"}
+    assert len(queued) >= Document.objects.filter(application=copy).count()
 
 
 def test_only_returned_or_refused_applications_are_copied(case_in):

@@ -1,11 +1,18 @@
 import hashlib
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
+from django.utils import timezone
 
 from applications import services
+from applications.choices import ApplicationStatus
 from applications.models import Document, DocumentType
 from audit.models import AuditEvent
+from reviews.models import InformationRequestItem
 from tests.builders import pdf_upload
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
 
@@ -79,3 +86,48 @@ def test_no_uploads_after_submission(case_in, plan):
     case = case_in("submitted")
     with pytest.raises(InvalidTransition, match="cannot be uploaded while"):
         upload(case, plan, pdf_upload())
+
+
+def stored_files():
+    return {path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()}
+
+
+def test_upload_deletes_the_stored_file_when_the_audit_write_fails(draft_case, plan, monkeypatch):
+    def audit_down(**kwargs):
+        raise DatabaseError("audit chain unavailable")
+
+    monkeypatch.setattr("applications.services.documents.audit_record", audit_down)
+    files, documents = stored_files(), Document.objects.count()
+
+    with pytest.raises(DatabaseError):
+        upload(draft_case, plan, pdf_upload("plan.pdf"))
+
+    assert stored_files() == files
+    assert Document.objects.count() == documents
+
+
+def test_an_answer_upload_deletes_the_stored_file_when_attaching_it_fails(case_in, monkeypatch):
+    case = case_in(ApplicationStatus.UNDER_REVIEW)
+    services.application_request_information(
+        application=case.application,
+        actor=case.staff.assigned_officer,
+        items=["Provide the insurer's letter."],
+        due_date=timezone.localdate() + timedelta(days=14),
+    )
+    item = InformationRequestItem.objects.get(request__application=case.application)
+    insurance = DocumentType.objects.get(code="insurance")
+
+    def attach_fails(**kwargs):
+        raise DatabaseError("lost the connection")
+
+    monkeypatch.setattr("applications.services.transitions.information_item_attach_document", attach_fails)
+    files, documents = stored_files(), Document.objects.count()
+
+    with pytest.raises(DatabaseError):
+        services.information_item_upload_document(
+            item=item, actor=case.preparer, document_type=insurance, uploaded_file=pdf_upload("letter.pdf")
+        )
+
+    assert stored_files() == files
+    assert Document.objects.count() == documents
+    assert not item.documents.exists()

@@ -144,7 +144,7 @@ def test_the_declaration_needs_name_role_and_confirmation(client, new_draft, mis
     assert application.declaration_signed_at is None
 
 
-def test_a_preparer_sees_why_they_cannot_sign_and_a_post_is_refused(client, new_draft):
+def test_a_preparer_sees_why_they_cannot_sign_and_a_post_is_forbidden(client, new_draft):
     application, _, preparer = new_draft
     url = reverse("portal:application_declaration", args=[application.reference])
     sign_in(client, preparer)
@@ -152,7 +152,7 @@ def test_a_preparer_sees_why_they_cannot_sign_and_a_post_is_refused(client, new_
 
     response = client.post(url, {"signatory_name": "P", "signatory_role": "Preparer", "confirm": "on"})
 
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "Only a firm admin may sign the declaration." in response.content.decode()
     application.refresh_from_db()
     assert application.declaration_signed_at is None

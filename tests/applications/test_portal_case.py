@@ -197,6 +197,30 @@ def test_firm_timeline_shows_a_refusal_with_its_reasons(client, case_in):
     assert "Fit and proper; controls adequate." not in page  # the recommendation's reasons
 
 
+def test_firm_timeline_shows_an_officer_whose_groups_were_removed_as_the_regulator(client, case_in):
+    case = case_in(S.UNDER_REVIEW)  # accepted by the assigned officer
+    officer = case.staff.assigned_officer
+    officer.first_name, officer.last_name = "Olivia", "Officer-Gone"
+    officer.save()
+    officer.groups.clear()  # left the regulator, or moved to a role outside the groups
+    assert AuditEvent.objects.filter(action="application.accept", actor=officer).exists()
+
+    response = sign_in(client, case.firm_admin).get(case_url(case))
+
+    page = text_of(response)
+    assert "Accepted for review" in page
+    assert officer.email not in page
+    assert "Officer-Gone" not in page
+    assert "The regulator" in page
+
+
+def test_firm_timeline_names_the_firms_own_members(client, case_in):
+    case = case_in(S.SUBMITTED)
+    page = text_of(sign_in(client, case.preparer).get(case_url(case)))
+    submitted_by = AuditEvent.objects.get(action="application.submit").actor_label
+    assert submitted_by and submitted_by in page
+
+
 # -- Requests for information, item by item -------------------------------------------------------
 
 
@@ -418,6 +442,41 @@ def test_a_preparer_is_told_why_they_cannot_copy(client, case_in):
     assert response.status_code == 403
     assert "may start an application" in text_of(response)
     assert not LicenceApplication.objects.filter(copied_from=case.application).exists()
+
+
+# -- Withdrawing -------------------------------------------------------------------------------------
+
+
+def withdraw_url(case: Case) -> str:
+    return reverse("portal:application_withdraw", args=[case.application.reference])
+
+
+def test_a_firm_admin_withdraws_a_submitted_application_from_its_case_page(client, case_in):
+    case = case_in(S.SUBMITTED)
+    sign_in(client, case.firm_admin)
+
+    page = client.get(case_url(case)).content.decode()
+    assert f'href="{withdraw_url(case)}"' in page
+    assert 'name="confirm"' in client.get(withdraw_url(case)).content.decode()
+    response = client.post(withdraw_url(case), {"reason": "Changed plans", "confirm": "on"})
+
+    assert response.status_code == 302
+    assert response["Location"] == case_url(case)
+    assert case.refresh().status == S.WITHDRAWN
+    assert "Your firm withdrew this application" in text_of(client.get(case_url(case)))
+
+
+def test_a_preparer_sees_no_withdraw_link_on_the_case_page(client, case_in):
+    case = case_in(S.UNDER_REVIEW)
+    page = sign_in(client, case.preparer).get(case_url(case)).content.decode()
+    assert withdraw_url(case) not in page
+
+
+@pytest.mark.parametrize("status", [S.APPROVED, S.REFUSED, S.WITHDRAWN])
+def test_a_decided_or_closed_case_offers_no_withdraw_link(client, case_in, status):
+    case = case_in(status)
+    page = sign_in(client, case.firm_admin).get(case_url(case)).content.decode()
+    assert withdraw_url(case) not in page
 
 
 # -- Who may see what --------------------------------------------------------------------------------

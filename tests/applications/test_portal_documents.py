@@ -83,6 +83,9 @@ def test_a_preparer_may_upload_and_the_new_version_starts_with_checks_pending(
     assert len(queued) == 1  # the checks, queued for when the upload commits
 
 
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
 def test_findings_poll_while_checks_are_pending_and_stop_polling_once_they_finish(
     client, draft_case, django_capture_on_commit_callbacks
 ):
@@ -92,28 +95,74 @@ def test_findings_poll_while_checks_are_pending_and_stop_polling_once_they_finis
     document = current_plan(draft_case)
     checks_url = reverse("portal:document_checks", args=[document.pk])
 
-    pending = client.get(checks_url).content.decode()
-    assert f'hx-get="{checks_url}"' in pending
-    assert 'hx-trigger="every 2s"' in pending
-    assert 'hx-swap="outerHTML"' in pending
-    assert "Checks pending" in pending
+    pending = client.get(checks_url)
+    assert pending.status_code == 200
+    body = pending.content.decode()
+    assert f'hx-get="{checks_url}"' in body
+    assert 'hx-trigger="every 2s"' in body
+    assert 'hx-swap="outerHTML"' in body
+    assert "Checks pending" in body
 
     for callback in queued:
         callback()  # the commit: the checks run (eagerly in tests)
     document.refresh_from_db()
     assert document.check_status == "passed"
 
-    finished = client.get(checks_url).content.decode()
-    assert "hx-trigger" not in finished
-    assert "hx-get" not in finished
-    assert "Checks passed" in finished
+    finished = client.get(checks_url)
+    assert finished.status_code == 286  # htmx: stop polling
+    body = finished.content.decode()
+    assert "hx-trigger" not in body
+    assert "hx-get" not in body
+    assert "Checks passed" in body
     findings = document.findings.filter(internal=False)
     assert findings.exists()
     for finding in findings:
-        assert finding.message in finished
+        assert finding.message in body
 
 
-def test_the_page_polls_inside_a_polite_live_region(client, draft_case, django_capture_on_commit_callbacks):
+def test_a_poll_while_checks_are_pending_answers_200_with_just_the_poller(
+    client, draft_case, django_capture_on_commit_callbacks
+):
+    sign_in(client, draft_case.preparer)
+    with django_capture_on_commit_callbacks(execute=False):
+        post_file(client, draft_case, pdf_upload("plan.pdf"))
+    document = current_plan(draft_case)
+    checks_url = reverse("portal:document_checks", args=[document.pk])
+
+    response = client.get(checks_url, **HTMX)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'id="checks-{document.pk}-poll"' in body
+    assert f'hx-get="{checks_url}"' in body and 'hx-trigger="every 2s"' in body and 'hx-swap="outerHTML"' in body
+    # The live region is left alone: nothing in it changes, so nothing is announced again.
+    assert "aria-live" not in body
+    assert "Checks pending" not in body
+
+
+def test_a_poll_once_checks_finish_answers_286_with_the_findings_for_the_live_region(
+    client, draft_case, django_capture_on_commit_callbacks
+):
+    sign_in(client, draft_case.preparer)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_file(client, draft_case, pdf_upload("plan.pdf"))
+    document = current_plan(draft_case)
+    assert document.check_status == "passed"
+
+    response = client.get(reverse("portal:document_checks", args=[document.pk]), **HTMX)
+
+    assert response.status_code == 286
+    body = response.content.decode()
+    assert re.search(rf'<div id="checks-{document.pk}"[^>]*hx-swap-oob="innerHTML"', body)
+    assert "hx-trigger" not in body
+    assert "Checks passed" in body
+    for finding in document.findings.filter(internal=False):
+        assert finding.message in body
+
+
+def test_the_page_polls_beside_the_polite_live_region_never_inside_it(
+    client, draft_case, django_capture_on_commit_callbacks
+):
     sign_in(client, draft_case.preparer)
     with django_capture_on_commit_callbacks(execute=False):
         post_file(client, draft_case, pdf_upload("plan.pdf"))
@@ -121,11 +170,17 @@ def test_the_page_polls_inside_a_polite_live_region(client, draft_case, django_c
 
     body = client.get(documents_url(draft_case)).content.decode()
 
-    live_region = re.search(
-        rf'<div class="document-checks" aria-live="polite">\s*<div id="checks-{document.pk}"[^>]*>', body
+    checks = re.search(
+        rf'<div class="document-checks">\s*(<div id="checks-{document.pk}"[^>]*>.*?</div>)\s*'
+        rf'(<div id="checks-{document.pk}-poll"[^>]*>)',
+        body,
+        flags=re.S,
     )
-    assert live_region is not None
-    assert 'hx-trigger="every 2s"' in live_region.group(0)
+    assert checks is not None
+    live_region, poller = checks.groups()
+    assert 'aria-live="polite"' in live_region and "Checks pending" in live_region
+    assert "hx-trigger" not in live_region
+    assert 'hx-trigger="every 2s"' in poller and "aria-live" not in poller
     assert body.count('hx-trigger="every 2s"') == 1  # the other documents' checks have finished: no polling
 
 
@@ -252,6 +307,25 @@ def test_another_firms_user_gets_404_by_reference_or_document_id(client, draft_c
 
     assert client.get(portal_urls(draft_case)[page]).status_code == 404
     assert not AuditEvent.objects.filter(action="document.download").exists()
+
+
+@pytest.mark.parametrize("whose", ["another firms", "none"])
+def test_a_poll_for_a_document_the_user_cannot_see_stops_polling_and_reveals_nothing(client, draft_case, whose):
+    sign_in(client, draft_case.other_firm_admin)
+    pk = current_plan(draft_case).pk if whose == "another firms" else Document.objects.order_by("pk").last().pk + 1
+
+    response = client.get(reverse("portal:document_checks", args=[pk]), **HTMX)
+
+    # htmx swaps nothing on a 404 and polls on forever; 286 stops it. An empty body for any unseen id.
+    assert response.status_code == 286
+    assert response.content == b""
+
+
+def test_a_poll_after_signing_out_stops_polling_instead_of_swapping_in_the_sign_in_page(client, draft_case):
+    response = client.get(reverse("portal:document_checks", args=[current_plan(draft_case).pk]), **HTMX)
+
+    assert response.status_code == 286
+    assert response.content == b""
 
 
 def test_another_firms_user_cannot_upload_to_the_application(client, draft_case):

@@ -1,5 +1,7 @@
 """The portal's front page, registering a firm, the firm's page and starting an application."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -9,10 +11,11 @@ from accounts.models import FirmMembership
 from applications import services
 from applications.choices import ApplicationStatus as S
 from applications.models import Firm, LicenceApplication, LicenceType
+from applications.services.firms import FIRM_FIELDS, IDENTITY_FIELDS
 from applications.validators import InvalidFields, lei_with_check_digits
 from audit.models import AuditEvent
 from tests.factories import TEST_TOTP_SECRET, FirmFactory, UserFactory, member
-from vasp_licensing.errors import NotPermitted
+from vasp_licensing.errors import NotPermitted, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 
@@ -191,7 +194,7 @@ def test_a_preparer_sees_why_they_cannot_start_an_application_and_cannot_post_on
 
     vatp = LicenceType.objects.get(code="vatp")
     response = client.post(reverse("portal:application_start", args=[firm.pk]), {"licence_type": vatp.pk})
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "Only a firm admin of" in response.content.decode()
     assert not LicenceApplication.objects.filter(firm=firm).exists()
 
@@ -220,3 +223,68 @@ def test_only_members_edit_a_firm_and_regulators_do_not_register_one(draft_case)
     with pytest.raises(NotPermitted):
         services.firm_create(actor=draft_case.staff.assigned_officer, **firm_post())
     assert Firm.objects.get(pk=draft_case.firm.pk).website == "https://example.test"
+
+
+def details_post(firm, **overrides):
+    """The firm's details as its page posts them, with `overrides`."""
+    return {**{name: getattr(firm, name) for name in FIRM_FIELDS}, **overrides}
+
+
+IDENTITY_FIXED = "are fixed once an application has been submitted; ask the regulator to record a change."
+
+
+@pytest.mark.parametrize("role", ["preparer", "firm_admin"])
+def test_a_member_cannot_rename_a_firm_with_a_submitted_application_and_nothing_is_written(client, case_in, role):
+    case = case_in("submitted")
+    firm = case.firm
+    response = sign_in(client, getattr(case, role)).post(
+        reverse("portal:firm", args=[firm.pk]), details_post(firm, legal_name_en="Totally Different Bank Ltd")
+    )
+
+    assert response.status_code == 400
+    assert IDENTITY_FIXED in response.content.decode()
+    assert Firm.objects.get(pk=firm.pk).legal_name_en == firm.legal_name_en
+    assert not AuditEvent.objects.filter(action="firm.update", object_id=str(firm.pk)).exists()
+
+
+def test_the_service_refuses_identity_changes_of_a_licensed_firm_whatever_the_door(case_in):
+    case = case_in("approved")
+    with pytest.raises(ValidationFailed, match="ask the regulator to record a change"):
+        services.firm_update(firm=case.firm, actor=case.firm_admin, registration_number="999", lei="")
+    firm = Firm.objects.get(pk=case.firm.pk)
+    assert (firm.registration_number, firm.lei) == (case.firm.registration_number, case.firm.lei)
+    assert not AuditEvent.objects.filter(action="firm.update", object_id=str(firm.pk)).exists()
+
+
+def test_a_firm_with_a_submitted_application_shows_its_identity_read_only_and_keeps_address_and_website_editable(
+    client, case_in
+):
+    case = case_in("submitted")
+    firm = case.firm
+    sign_in(client, case.preparer)
+    html = client.get(reverse("portal:firm", args=[firm.pk])).content.decode()
+    assert IDENTITY_FIXED in html
+    for name in IDENTITY_FIELDS:
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*disabled', html), name
+    assert not re.search(r'<input[^>]*name="website"[^>]*disabled', html)
+
+    # Browsers do not send disabled inputs: the page posts the address and website only.
+    data = {"registered_address": "2 Queen's Road Central, Hong Kong", "website": "https://new.example.test"}
+    response = client.post(reverse("portal:firm", args=[firm.pk]), data)
+
+    assert response.status_code == 302
+    saved = Firm.objects.get(pk=firm.pk)
+    assert (saved.website, saved.legal_name_en) == ("https://new.example.test", firm.legal_name_en)
+    event = AuditEvent.objects.get(action="firm.update", object_id=str(firm.pk))
+    assert set(event.after) == {"registered_address", "website"}
+
+
+def test_a_firm_with_drafts_only_can_still_change_its_name(client, draft_case):
+    firm = draft_case.firm
+    sign_in(client, draft_case.preparer)
+    assert IDENTITY_FIXED not in client.get(reverse("portal:firm", args=[firm.pk])).content.decode()
+
+    response = client.post(reverse("portal:firm", args=[firm.pk]), details_post(firm, legal_name_en="Renamed Ltd"))
+
+    assert response.status_code == 302
+    assert Firm.objects.get(pk=firm.pk).legal_name_en == "Renamed Ltd"

@@ -29,7 +29,7 @@ def test_submit_is_refused_with_the_list_of_what_is_missing(client, draft_case):
     response = sign_in(client, draft_case.firm_admin).post(submit_url(draft_case))
 
     html = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'role="alert"' in html
     assert "Business plan: target markets is empty" in html
     assert "Declaration: not signed by a firm admin" in html
@@ -59,7 +59,7 @@ def test_a_preparer_cannot_submit_and_is_told_why(client, draft_case):
 
     response = client.post(submit_url(draft_case))
 
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "Your role does not allow you to submit" in response.content.decode()
     assert draft_case.refresh().status == S.DRAFT
 
@@ -103,5 +103,27 @@ def test_a_preparer_cannot_withdraw(client, draft_case):
     sign_in(client, draft_case.preparer)
     assert "Only a firm admin can withdraw an application." in client.get(url).content.decode()
     response = client.post(url, {"confirm": "on"})
-    assert response.status_code == 400
+    assert response.status_code == 403
+    assert "Only a firm admin" in response.content.decode()
+    assert draft_case.refresh().status == S.DRAFT
+
+
+def test_withdrawing_an_application_someone_already_withdrew_is_a_conflict(client, draft_case):
+    url = reverse("portal:application_withdraw", args=[draft_case.application.reference])
+    sign_in(client, draft_case.firm_admin)
+    services.application_withdraw(application=draft_case.application, actor=draft_case.firm_admin, reason="")
+
+    response = client.post(url, {"confirm": "on"})
+
+    assert response.status_code == 409
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_a_refused_submit_comes_back_as_200_to_htmx_so_the_errors_are_swapped_in(client, draft_case):
+    services.application_update(application=draft_case.application, actor=draft_case.preparer, target_markets="")
+
+    response = sign_in(client, draft_case.firm_admin).post(submit_url(draft_case), headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert "Declaration: not signed by a firm admin" in response.content.decode()
     assert draft_case.refresh().status == S.DRAFT

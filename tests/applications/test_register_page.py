@@ -99,8 +99,15 @@ def test_register_shows_an_error_for_an_unknown_status_and_ignores_it(licensed, 
     assert 'aria-invalid="true"' in page and licensed.application.licence.number in page
 
 
+def withdrawn_after_submission(case_in):
+    case = case_in("submitted")
+    services.application_withdraw(application=case.application, actor=case.firm_admin, reason="Changed plans")
+    return case
+
+
 def test_register_lists_returned_refused_and_withdrawn_applications_only(case_in, client):
-    closed = {status: case_in(status) for status in ("returned", "refused", "withdrawn")}
+    closed = {status: case_in(status) for status in ("returned", "refused")}
+    closed["withdrawn"] = withdrawn_after_submission(case_in)
     open_ones = [case_in("draft"), case_in("under_review")]
 
     page = body(client.get(REGISTER, {"show": "applications"}))
@@ -114,6 +121,18 @@ def test_register_lists_returned_refused_and_withdrawn_applications_only(case_in
     withdrawn = closed["withdrawn"].application
     assert timezone.localdate().isoformat() in page
     assert withdrawn.firm.legal_name_en in page
+
+
+def test_register_leaves_out_a_draft_withdrawn_before_it_was_submitted(case_in, client):
+    never_filed = case_in("withdrawn").application
+    filed = withdrawn_after_submission(case_in).application
+    assert never_filed.submitted_at is None
+
+    page = body(client.get(REGISTER, {"show": "applications"}))
+
+    assert never_filed.reference not in page and never_filed.firm.legal_name_en not in page
+    assert filed.reference in page
+    assert "1 result" in page
 
 
 def test_register_filters_closed_applications_by_outcome_and_search(case_in, client):
@@ -138,7 +157,11 @@ def many_closed_applications(count: int) -> None:
     for index in range(count):
         status = ("returned", "refused", "withdrawn")[index % 3]
         LicenceApplication.objects.create(
-            reference=f"VASP-C-{next(_numbers):05d}", firm=FirmFactory(), licence_type=licence_type, status=status
+            reference=f"VASP-C-{next(_numbers):05d}",
+            firm=FirmFactory(),
+            licence_type=licence_type,
+            status=status,
+            submitted_at=timezone.now(),
         )
 
 

@@ -5,14 +5,18 @@ import json
 import pytest
 from django.urls import reverse
 
+from accounts import services as account_services
+from accounts.choices import FirmRole
 from accounts.mfa import totp_enrol
+from accounts.models import FirmMembership
+from applications import services as application_services
 from audit.models import AuditEvent
 from banking import services
 from banking.models import Referral, ReferralAnswer, WebhookDelivery
 from banking.services.referrals import referral_answer
 from tests.banking.conftest import bank_client, refer
 from tests.builders import advance, complete_draft
-from tests.factories import TEST_TOTP_SECRET
+from tests.factories import TEST_TOTP_SECRET, member
 from vasp_licensing.errors import NotPermitted
 
 WEBHOOK_URL = "https://bank.example.test/webhooks"
@@ -176,6 +180,43 @@ def test_referral_page_shows_progress_note_consent_and_history(licensed_case, ba
     assert referral.consent_reference in body and referral.consent_text[:40] in body
     assert "Harbour Bank" in body  # who moved it, in the history
     assert "Acknowledged by the bank" in body
+
+
+def test_referral_page_names_the_firms_members_and_the_bank_but_not_regulator_officers(
+    licensed_case, bank_a, client_for
+):
+    (referral,) = refer(licensed_case, bank_a)
+    report(referral, "acknowledged")
+    officer = licensed_case.staff.licensing_manager
+    application_services.licence_suspend(
+        licence=licensed_case.application.licence, actor=officer, reasons="Inspection."
+    )
+
+    body = client_for(licensed_case.preparer).get(referral_url(referral)).content.decode()
+
+    assert officer.email not in body
+    assert officer.get_full_name() not in body
+    assert "The regulator" in body
+    assert "Harbour Bank" in body
+    admin = licensed_case.firm_admin
+    assert (admin.get_full_name() or admin.email) in body  # who consented, a member of the firm
+
+
+def test_referral_history_calls_a_member_who_has_left_a_former_member_not_the_regulator(
+    licensed_case, bank_a, client_for
+):
+    (referral,) = refer(licensed_case, bank_a)
+    consenting = licensed_case.firm_admin
+    successor = member(licensed_case.firm, FirmRole.FIRM_ADMIN)
+    account_services.membership_remove(
+        membership=FirmMembership.objects.get(user=consenting, firm=licensed_case.firm), actor=successor
+    )
+
+    body = client_for(licensed_case.preparer).get(referral_url(referral)).content.decode()
+
+    history = body.split('id="history"')[1]
+    assert "A former member of the firm&#x27;s team" in history
+    assert "The regulator" not in body
 
 
 def test_referral_page_shows_the_reason_of_a_decline(licensed_case, bank_a, client_for):

@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+from django.db.models import signals
 from django_fsm_log.models import StateLog
 
 from applications import services as application_services
@@ -157,6 +158,37 @@ def test_one_open_referral_per_bank_and_a_new_one_after_a_decline(licensed_case,
     [second] = refer(licensed_case, bank_a)
 
     assert second.pk != first.pk
+
+
+def test_a_referral_asked_for_at_the_same_moment_is_refused_as_a_duplicate_not_an_integrity_error(
+    licensed_case, bank_a
+):
+    """Another request commits its referral between this one's checks and its insert, as on PostgreSQL without
+    the firm's lock: the unique constraint answers, and the firm hears the usual refusal."""
+
+    def competitor_commits_first(sender, instance, **kwargs):
+        if instance._state.adding:
+            signals.pre_save.disconnect(competitor_commits_first, sender=Referral)
+            competitor = Referral(
+                bank=instance.bank,
+                firm=instance.firm,
+                application=instance.application,
+                consent_reference="CONSENT-RACE",
+                consent_text=instance.consent_text,
+                consent_given_by=instance.consent_given_by,
+                consent_given_at=instance.consent_given_at,
+            )
+            Referral.objects.bulk_create([competitor])  # bulk_create sends no signal: no recursion
+
+    signals.pre_save.connect(competitor_commits_first, sender=Referral)
+    try:
+        with pytest.raises(ValidationFailed, match="open referral to these banks already") as refused:
+            refer(licensed_case, bank_a)
+    finally:
+        signals.pre_save.disconnect(competitor_commits_first, sender=Referral)
+
+    assert refused.value.details == [bank_a.bank.name]
+    assert not AuditEvent.objects.filter(action="referral.create").exists()
 
 
 def test_inactive_bank_takes_no_referrals(licensed_case, bank_a):

@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.choices import RegulatorRole
-from accounts.models import User
+from accounts.models import FirmMembership
 from applications.choices import ApplicationStatus, DecisionOutcome
 from applications.models import (
     ApplicationSnapshot,
@@ -143,23 +142,26 @@ def firm_timeline_events(*, application: LicenceApplication) -> QuerySet[AuditEv
     return AuditEvent.objects.filter(about, action__in=list(FIRM_TIMELINE)).order_by("-sequence")
 
 
-def _firm_side_actors(events: list[AuditEvent]) -> set[int]:
-    """Who among the events' actors acted for the firm: anyone but regulator staff (former members included)."""
+def _named_actors(events: list[AuditEvent], *, application: LicenceApplication) -> set[int]:
+    """The events' actors the firm may see by name: the current members of the application's firm.
+
+    Anyone else is "the regulator", whatever their groups say now: an officer whose groups were removed
+    (or who left) is not a firm member and must stay anonymous. A former member of the firm shows as the
+    regulator too; naming the wrong side by mistake would be worse than not naming the right one.
+    """
     actor_ids = {event.actor_id for event in events if event.actor_id is not None}
-    staff = User.objects.filter(pk__in=actor_ids).filter(
-        Q(is_superuser=True) | Q(groups__name__in=RegulatorRole.values)
-    )
-    return actor_ids - set(staff.values_list("pk", flat=True))
+    members = FirmMembership.objects.filter(firm_id=application.firm_id, user_id__in=actor_ids)
+    return set(members.values_list("user_id", flat=True))
 
 
 def firm_timeline(*, application: LicenceApplication) -> list[FirmTimelineEntry]:
-    """The firm's view of its case: its own people are named; regulator staff are "the regulator"."""
+    """The firm's view of its case: its own current members are named; anyone else is "the regulator"."""
     events = list(firm_timeline_events(application=application))
-    firm_side = _firm_side_actors(events)
+    named = _named_actors(events, application=application)
     entries = []
     for event in events:
         spec = FIRM_TIMELINE[event.action]
-        who = event.actor_label if event.actor_id in firm_side else _("The regulator")
+        who = event.actor_label if event.actor_id in named else _("The regulator")
         entries.append(
             FirmTimelineEntry(occurred_at=event.occurred_at, label=spec.label, who=who, detail=spec.detail(event))
         )

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from applications.choices import ApplicationStatus, LicenceStatus
+from applications.choices import WITHDRAWABLE_STATUSES, ApplicationStatus, LicenceStatus
 from applications.models import LicenceApplication
 from applications.portal.access import MemberRequiredMixin, application_for_member, form_error, licence_for_member
 from applications.portal.cases import selectors
@@ -120,6 +120,9 @@ def _page_context(request: HttpRequest, application: App, bound: dict[str, forms
         "submission": selectors.firm_submission(application=application),
         "copyable": application.status in COPYABLE,
         "may_copy": may_create,
+        # Until the final decision a firm admin may withdraw; the withdraw page (portal.drafts) serves every state.
+        "may_withdraw": application.status in WITHDRAWABLE_STATUSES
+        and rules.has_perm("applications.withdraw", user, application),
         "error_summary": error_summary,
     }
 

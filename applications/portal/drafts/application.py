@@ -23,6 +23,7 @@ from applications.portal.drafts.forms import (
     DeclarationForm,
     SubmitForm,
     WithdrawForm,
+    refused_status,
     show_refusal,
 )
 from applications.selectors import SectionProgress, application_progress
@@ -122,15 +123,17 @@ class _DraftFormView(MemberRequiredMixin, View):
         if isinstance(application, HttpResponse):
             return application
         form = self.form_class(request.POST)
+        refusal: DomainError | None = None
         if form.is_valid():
             try:
                 done = self.perform(application, request.user, form.cleaned_data)
-            except DomainError as refusal:
+            except DomainError as error:
+                refusal = error
                 show_refusal(form, refusal)
             else:
                 messages.success(request, done)
                 return HttpResponseRedirect(reverse("portal:application", args=[application.reference]))
-        return self.render(request, application, form, status=400)
+        return self.render(request, application, form, status=refused_status(request, refusal))
 
 
 class BusinessPlanView(_DraftFormView):
@@ -186,7 +189,8 @@ class SubmitView(MemberRequiredMixin, View):
             show_refusal(form, refusal)
             application = application_for_member(request.user, reference)
             context = application_context(request, application, submit_form=form)
-            return TemplateResponse(request, "portal/drafts/application.html", context, status=400)
+            status = refused_status(request, refusal)
+            return TemplateResponse(request, "portal/drafts/application.html", context, status=status)
         messages.success(
             request,
             _("Application %(reference)s is submitted. The regulator will check that it is complete.")
@@ -220,16 +224,19 @@ class WithdrawView(MemberRequiredMixin, View):
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         application = application_for_member(request.user, reference)
         form = WithdrawForm(request.POST)
+        refusal: DomainError | None = None
         if form.is_valid():
             try:
                 services.application_withdraw(
                     application=application, actor=request.user, reason=form.cleaned_data["reason"]
                 )
-            except DomainError as refusal:
+            except DomainError as error:
+                refusal = error
                 show_refusal(form, refusal)
             else:
                 messages.success(
                     request, _("Application %(reference)s is withdrawn.") % {"reference": application.reference}
                 )
                 return HttpResponseRedirect(_case_url(application))
-        return self._render(request, application_for_member(request.user, reference), form, status=400)
+        application = application_for_member(request.user, reference)
+        return self._render(request, application, form, status=refused_status(request, refusal))

@@ -6,8 +6,8 @@ current one, and an upload form. Uploading again files a new version; the servic
 one and decides whether uploads are open (draft, information requested) and who may upload.
 
 Forms work without JavaScript (post, redirect, get). With htmx an upload replaces its requirement in
-place, and the findings of a document whose checks are pending poll every two seconds until the
-checks finish. Every lookup goes through the user's firms: another firm's document is a 404.
+place, and a document whose checks are pending polls every two seconds until the checks finish
+(DocumentChecksView). Every lookup goes through the user's firms: another firm's document is a 404.
 """
 
 from collections import defaultdict
@@ -24,8 +24,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django_htmx.http import HTMX_STOP_POLLING
 
 from applications import services
+from applications.choices import DocumentCheckStatus
 from applications.models import Document, DocumentType, LicenceApplication, Person
 from applications.portal.access import MemberRequiredMixin, application_for_member, firms_of, form_error
 from applications.selectors import document_findings_for
@@ -256,11 +258,33 @@ class DocumentUploadView(MemberRequiredMixin, View):
 
 
 class DocumentChecksView(MemberRequiredMixin, View):
-    """The check status and findings of one document: the fragment that polls while checks are pending."""
+    """The check status and findings of one document: the fragment that polls while checks are pending.
+
+    To a poll (htmx) it answers 200 with just the poller while the checks are pending, and 286 (htmx: stop
+    polling) with the findings for the live region once they finish. A document the user cannot see
+    (another firm's, or theirs no longer) is a 286 with an empty body to a poll, so a page left open by a
+    removed member stops polling; it reveals no more than a 404 does, whatever the document. A plain
+    request gets the whole fragment, or a 404.
+    """
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if _is_htmx_partial(request) and not request.user.is_authenticated:
+            return HttpResponse(status=HTMX_STOP_POLLING)  # signed out meanwhile: stop, never swap in sign-in
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        document = _attach_findings(_document_for_member(request.user, pk), request.user)
-        return TemplateResponse(request, "portal/documents/_checks.html", {"document": document})
+        polled = _is_htmx_partial(request)
+        try:
+            document = _document_for_member(request.user, pk)
+        except Http404:
+            if polled:
+                return HttpResponse(status=HTMX_STOP_POLLING)
+            raise
+        _attach_findings(document, request.user)
+        pending = document.check_status == DocumentCheckStatus.PENDING
+        context = {"document": document, "poll_only": polled and pending, "oob": polled and not pending}
+        status = 200 if pending else HTMX_STOP_POLLING
+        return TemplateResponse(request, "portal/documents/_checks.html", context, status=status)
 
 
 class DocumentDownloadView(MemberRequiredMixin, View):

@@ -10,7 +10,7 @@ from typing import Any
 import rules
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,9 +20,9 @@ from accounts.models import FirmMembership
 from applications import services
 from applications.models import Firm, Licence, LicenceApplication
 from applications.portal.access import MemberRequiredMixin, firm_for_member, firms_of
-from applications.portal.drafts.forms import FirmForm, StartApplicationForm, show_refusal
+from applications.portal.drafts.forms import FirmForm, StartApplicationForm, refused_status, show_refusal
 from applications.selectors import applications_for_firm, people_with_roles
-from applications.services.firms import FIRM_FIELDS
+from applications.services.firms import FIRM_FIELDS, IDENTITY_FIELDS, firm_identity_is_fixed, identity_fixed_message
 from vasp_licensing.errors import DomainError
 
 
@@ -60,10 +60,12 @@ class FirmCreateView(MemberRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = FirmForm(request.POST)
+        refusal: DomainError | None = None
         if form.is_valid():
             try:
                 firm = services.firm_create(actor=request.user, **form.cleaned_data)
-            except DomainError as refusal:
+            except DomainError as error:
+                refusal = error
                 show_refusal(form, refusal)
             else:
                 messages.success(
@@ -75,16 +77,38 @@ class FirmCreateView(MemberRequiredMixin, View):
                     % {"firm": firm},
                 )
                 return HttpResponseRedirect(reverse("portal:firm", args=[firm.pk]))
-        return TemplateResponse(request, self.template_name, {"form": form, "nav": "dashboard"}, status=400)
+        context = {"form": form, "nav": "dashboard"}
+        return TemplateResponse(request, self.template_name, context, status=refused_status(request, refusal))
+
+
+def firm_form(firm: Firm, data: QueryDict | None = None) -> FirmForm:
+    """The firm's details form, bound to `data` if given.
+
+    Browsers do not send disabled inputs: fields the page showed read-only (fixed identity) keep the firm's
+    values, unless a page opened before the submission sends a change, which the service then refuses.
+    """
+    initial = {name: getattr(firm, name) for name in FIRM_FIELDS}
+    if data is None:
+        return FirmForm(initial=initial)
+    data = data.copy()
+    for name in IDENTITY_FIELDS:
+        if name not in data:
+            data[name] = initial[name]
+    return FirmForm(data, initial=initial)
 
 
 def firm_context(request: HttpRequest, firm: Firm, **forms: Any) -> dict[str, Any]:
     user = request.user
     may_start = rules.has_perm("applications.create", user, firm)
+    form = forms.get("form") or firm_form(firm)
+    identity_fixed = firm_identity_is_fixed(firm=firm)
+    if identity_fixed:
+        form.fix_identity(IDENTITY_FIELDS)
     return {
         "firm": firm,
         "nav": "firm",
-        "form": forms.get("form") or FirmForm(initial={name: getattr(firm, name) for name in FIRM_FIELDS}),
+        "form": form,
+        "identity_fixed": identity_fixed_message() if identity_fixed else "",
         "start_form": (forms.get("start_form") or StartApplicationForm()) if may_start else None,
         "may_edit": rules.has_perm("applications.edit_draft", user, firm),
         "people": people_with_roles(firm_id=firm.pk),
@@ -104,17 +128,20 @@ class FirmView(MemberRequiredMixin, View):
 
     def post(self, request: HttpRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
-        form = FirmForm(request.POST)
+        form = firm_form(firm, request.POST)
+        refusal: DomainError | None = None
         if form.is_valid():
             try:
                 services.firm_update(firm=firm, actor=request.user, **form.cleaned_data)
-            except DomainError as refusal:
+            except DomainError as error:
+                refusal = error
                 show_refusal(form, refusal)
             else:
                 messages.success(request, _("The firm's details are saved."))
                 return HttpResponseRedirect(reverse("portal:firm", args=[firm.pk]))
         firm.refresh_from_db()
-        return TemplateResponse(request, self.template_name, firm_context(request, firm, form=form), status=400)
+        context = firm_context(request, firm, form=form)
+        return TemplateResponse(request, self.template_name, context, status=refused_status(request, refusal))
 
 
 class ApplicationStartView(MemberRequiredMixin, View):
@@ -123,12 +150,14 @@ class ApplicationStartView(MemberRequiredMixin, View):
     def post(self, request: HttpRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         form = StartApplicationForm(request.POST)
+        refusal: DomainError | None = None
         if form.is_valid():
             try:
                 application = services.application_create(
                     firm=firm, licence_type=form.cleaned_data["licence_type"], actor=request.user
                 )
-            except DomainError as refusal:
+            except DomainError as error:
+                refusal = error
                 show_refusal(form, refusal)
             else:
                 messages.success(
@@ -139,4 +168,4 @@ class ApplicationStartView(MemberRequiredMixin, View):
                 return HttpResponseRedirect(reverse("portal:application", args=[application.reference]))
         context = firm_context(request, firm, start_form=form)
         context["start_form"] = form  # shown with its errors, even to someone the rules refused
-        return TemplateResponse(request, "portal/drafts/firm.html", context, status=400)
+        return TemplateResponse(request, "portal/drafts/firm.html", context, status=refused_status(request, refusal))

@@ -1,9 +1,11 @@
 """Forms of the firm, people and draft pages. They collect input; the services judge it and explain refusals."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from applications.choices import PersonRoleKind
@@ -26,6 +28,15 @@ def show_refusal(form: forms.Form, error: DomainError, field_names: dict[str, st
         field = names.get(key, key)
         for text in texts:
             form.add_error(field if field in form.fields else None, text)
+
+
+def refused_status(request: HttpRequest, refusal: DomainError | None) -> int:
+    """The status of a page shown again with its errors: the refusal's own (403 not permitted, 409 someone
+    acted first, 422 conditions not met), 400 for input the form itself rejected."""
+    # htmx swaps only 2xx answers by default: to htmx (boosted or not) the errors come back as 200.
+    if getattr(request, "htmx", False):
+        return 200
+    return refusal.http_status if refusal is not None else 400
 
 
 class FirmForm(forms.Form):
@@ -59,6 +70,13 @@ class FirmForm(forms.Form):
         help_text=_("Starting with https://"),
         widget=forms.URLInput(),
     )
+
+    def fix_identity(self, fields: Sequence[str]) -> None:
+        """Show `fields` read-only: once the regulator has the firm on file, only it records a change of them.
+
+        Call it after validation: a disabled field's value is its initial one, whatever was posted."""
+        for name in fields:
+            self.fields[name].disabled = True
 
     # The codes are checked here too, so that every field's error shows at once; the service checks again.
     def clean_jurisdiction(self) -> str:

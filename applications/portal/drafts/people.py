@@ -11,7 +11,7 @@ from django.views import View
 from applications import services
 from applications.models import Firm, Person
 from applications.portal.access import MemberRequiredMixin, firm_for_member
-from applications.portal.drafts.forms import PersonForm
+from applications.portal.drafts.forms import PersonForm, refused_status
 from applications.selectors import people_with_roles
 from vasp_licensing.errors import DomainError
 
@@ -41,18 +41,20 @@ class PersonCreateView(MemberRequiredMixin, View):
     def post(self, request: HttpRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         form = PersonForm(request.POST)
+        refusal: DomainError | None = None
         if form.is_valid():
             try:
                 person = services.person_create(
                     firm=firm, actor=request.user, roles=form.roles_given(), **form.person_fields()
                 )
-            except DomainError as refusal:
+            except DomainError as error:
+                refusal = error
                 form.show_refusal(refusal)
             else:
                 messages.success(request, _("%(name)s is added.") % {"name": person})
                 return HttpResponseRedirect(_people_url(firm))
         context = {"firm": firm, "nav": "firm", "form": form}
-        return TemplateResponse(request, self.template_name, context, status=400)
+        return TemplateResponse(request, self.template_name, context, status=refused_status(request, refusal))
 
 
 class PersonEditView(MemberRequiredMixin, View):
@@ -69,18 +71,20 @@ class PersonEditView(MemberRequiredMixin, View):
         firm = firm_for_member(request.user, firm_id)
         person = _person_of(firm, person_id)
         form = PersonForm(request.POST)
+        refusal: DomainError | None = None
         if form.is_valid():
             try:
                 person = services.person_update(
                     person=person, actor=request.user, roles=form.roles_given(), **form.person_fields()
                 )
-            except DomainError as refusal:
+            except DomainError as error:
+                refusal = error
                 form.show_refusal(refusal)
             else:
                 messages.success(request, _("%(name)s is saved.") % {"name": person})
                 return HttpResponseRedirect(_people_url(firm))
         context = {"firm": firm, "nav": "firm", "form": form, "person": _person_of(firm, person_id)}
-        return TemplateResponse(request, self.template_name, context, status=400)
+        return TemplateResponse(request, self.template_name, context, status=refused_status(request, refusal))
 
 
 class PersonRemoveView(MemberRequiredMixin, View):
@@ -100,6 +104,6 @@ class PersonRemoveView(MemberRequiredMixin, View):
             services.person_remove(person=person, actor=request.user)
         except DomainError as refusal:
             context = {"firm": firm, "nav": "firm", "person": person, "errors": [refusal.message, *refusal.details]}
-            return TemplateResponse(request, self.template_name, context, status=400)
+            return TemplateResponse(request, self.template_name, context, status=refused_status(request, refusal))
         messages.success(request, _("%(name)s is removed.") % {"name": person})
         return HttpResponseRedirect(_people_url(firm))
