@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from applications.models import DocumentType
 from applications.portal.cases.selectors import attachable_document_types
+from applications.portal.uploads import RefusedUploadMixin
 from vasp_licensing.uploads import UploadRefusal
 
 
@@ -30,7 +31,7 @@ class ItemAnswerForm(forms.Form):
         return answer
 
 
-class ItemDocumentForm(forms.Form):
+class ItemDocumentForm(RefusedUploadMixin):
     """The type comes before the file: a body refused for its size stops at the file (vasp_licensing.uploads)."""
 
     document_type = forms.ModelChoiceField(
@@ -54,18 +55,7 @@ class ItemDocumentForm(forms.Form):
             _("At most %(size)s. Most types take PDF only; each type's own limits apply.")
             % {"size": filesizeformat(settings.DOCUMENT_MAX_UPLOAD_BYTES)}
         )
-        self.refusal = refusal
-        if refusal is not None:
-            self.fields["file"].required = False  # the file was dropped on purpose: say why, not "required"
-
-    def clean_file(self) -> Any:
-        if self.refusal is not None:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s, the most this site accepts.")
-                % {"size": filesizeformat(self.refusal.limit_bytes)},
-                code="too_large",
-            )
-        return self.cleaned_data["file"]
+        self.expect_refusal(refusal)
 
     def clean(self) -> dict[str, Any]:
         """The type's allowed extensions and size, told in the user's language; the upload service checks again."""

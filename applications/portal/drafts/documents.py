@@ -30,6 +30,7 @@ from applications import services
 from applications.choices import DocumentCheckStatus
 from applications.models import Document, DocumentType, LicenceApplication, Person
 from applications.portal.access import MemberRequiredMixin, application_for_member, firms_of, form_error
+from applications.portal.uploads import RefusedUploadMixin
 from applications.selectors import document_findings_for
 from applications.services.documents import UPLOAD_STATES
 from applications.services.downloads import document_download, document_response
@@ -37,7 +38,7 @@ from vasp_licensing.errors import DomainError, NotPermitted, ValidationFailed
 from vasp_licensing.uploads import UploadRefusal, upload_limit_bytes, upload_refusal
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(RefusedUploadMixin):
     """A file and the date it bears. The date comes first: a refused oversized body stops at the file."""
 
     document_date = forms.DateField(
@@ -51,7 +52,7 @@ class DocumentUploadForm(forms.Form):
         self, *args: Any, document_type: DocumentType, refusal: UploadRefusal | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.refusal = refusal
+        self.expect_refusal(refusal)
         extensions = [f".{extension}" for extension in document_type.extensions]
         limit = min(document_type.max_size_bytes, upload_limit_bytes())
         file_field = self.fields["file"]
@@ -61,22 +62,11 @@ class DocumentUploadForm(forms.Form):
             % {"extensions": ", ".join(extensions), "size": filesizeformat(limit)}
         )
         file_field.widget.attrs["accept"] = ",".join(extensions)
-        if refusal is not None:
-            file_field.required = False  # the file was dropped on purpose: say why, not "required"
         if document_type.max_age_months:
             self.fields["document_date"].help_text = escape(
                 _("The date the document bears; it may be at most %(months)s months old.")
                 % {"months": document_type.max_age_months}
             )
-
-    def clean_file(self) -> Any:
-        if self.refusal is not None:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s, the most this site accepts.")
-                % {"size": filesizeformat(self.refusal.limit_bytes)},
-                code="too_large",
-            )
-        return self.cleaned_data["file"]
 
 
 @dataclass
