@@ -11,9 +11,10 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.choices import FirmRole
-from applications.models import Document, Firm, Person
+from applications.models import Document, DocumentType, Firm, Person
 from tests.applications.test_portal_firm import firm_post, sign_in
 from tests.applications.test_portal_people import person_post
 from tests.builders import MINIMAL_PDF
@@ -147,3 +148,13 @@ def test_an_oversized_file_is_explained_in_chinese(client, draft_case, settings,
     assert response.status_code == 400
     assert_chinese(error_of(response, "doc-business_plan-file"), "The file is larger than")
     assert Document.objects.filter(application=draft_case.application, document_type__code="business_plan").count() == 1
+
+
+def test_a_document_type_reads_in_chinese_on_chinese_pages_and_in_english_elsewhere():
+    plan = DocumentType.objects.get(code="business_plan")
+
+    for language in LANGUAGES:
+        with translation.override(language):
+            assert str(plan) == plan.label == "業務計劃書"
+    with translation.override("en"):
+        assert str(plan) == "Business plan"

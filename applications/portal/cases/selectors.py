@@ -250,7 +250,7 @@ def firm_submission(*, application: LicenceApplication) -> Submission | None:
     snapshot = ApplicationSnapshot.objects.filter(application=application).first()
     if snapshot is None:
         return None
-    names = dict(DocumentType.objects.values_list("code", "name"))
+    names = {document_type.code: document_type.label for document_type in DocumentType.objects.all()}
     documents = [
         SubmittedDocument(
             pk=entry["id"],
