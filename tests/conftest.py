@@ -77,7 +77,14 @@ def pytest_runtest_teardown(item, nextitem):
                 if str(connections[alias].settings_dict["NAME"]) != test_name:
                     continue  # never flush anything but the test database
                 # Whatever the flush's post_migrate recreated goes too: the restore brings it all back.
-                call_command("flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True)
+                call_command(
+                    "flush",
+                    verbosity=0,
+                    interactive=False,
+                    database=alias,
+                    inhibit_post_migrate=True,
+                    reset_sequences=False,  # the restored rows keep their ids; new ones must not reuse them
+                )
                 connections[alias].creation.deserialize_db_from_string(contents)
     return result
 
