@@ -32,7 +32,7 @@ from accounts.selectors import (
 )
 from accounts.team.forms import InviteForm, RoleForm
 from applications.models import Firm
-from applications.portal.access import MemberRequiredMixin, firm_for_member, form_error
+from applications.portal.access import MemberRequiredMixin, firm_for_member, form_error, refused_status
 from vasp_licensing.errors import DomainError
 
 
@@ -95,13 +95,6 @@ def render_team(
     return TemplateResponse(request, "accounts/team/page.html", context, status=status)
 
 
-def _refused_status(request: HttpRequest, refusal: DomainError | None) -> int:
-    # htmx swaps only 2xx answers by default: to htmx (boosted or not) the errors come back as 200.
-    if getattr(request, "htmx", False):
-        return 200
-    return refusal.http_status if refusal is not None else 400
-
-
 def team_url(firm: Firm, anchor: str = "") -> str:
     url = reverse("portal:team", args=[firm.pk])
     return f"{url}#{anchor}" if anchor else url
@@ -130,7 +123,7 @@ class TeamActionView(MemberRequiredMixin, View):
             else:
                 messages.success(request, done)
                 return HttpResponseRedirect(team_url(firm, anchor))
-        return render_team(request, firm, bound={key: form}, status=_refused_status(request, refusal))
+        return render_team(request, firm, bound={key: form}, status=refused_status(request, refusal))
 
 
 class InviteView(TeamActionView):
@@ -222,7 +215,7 @@ class InvitationAcceptView(View):
         try:
             membership = services.invitation_accept(token=token, user=request.user)
         except DomainError as refusal:
-            return self._render(request, invitation, refusal=refusal, status=_refused_status(request, refusal))
+            return self._render(request, invitation, refusal=refusal, status=refused_status(request, refusal))
         messages.success(
             request,
             _("You joined %(firm)s as %(role)s.")

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from applications.models import Firm, Licence, LicenceApplication
 from vasp_licensing.errors import DomainError
@@ -51,6 +51,15 @@ def licence_for_member(user: Any, number: str) -> Licence:
     if licence is None:
         raise Http404("No such licence.")
     return licence
+
+
+def refused_status(request: HttpRequest, refusal: DomainError | None) -> int:
+    """The status of a page shown again with its errors: the refusal's own (403 not permitted, 409 someone
+    acted first, 422 conditions not met), 400 for input the form itself rejected."""
+    # htmx swaps only 2xx answers by default: to htmx (boosted or not) the errors come back as 200.
+    if getattr(request, "htmx", False):
+        return 200
+    return refusal.http_status if refusal is not None else 400
 
 
 def form_error(form: forms.Form, error: DomainError) -> None:

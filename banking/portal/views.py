@@ -22,7 +22,7 @@ from django.views import View
 from accounts.selectors import firm_member_ids, user_is_regulator_staff
 from applications.choices import TERMINAL_STATUSES, ApplicationStatus
 from applications.models import Firm, Licence, LicenceApplication
-from applications.portal.access import MemberRequiredMixin, firm_for_member, firms_of, form_error
+from applications.portal.access import MemberRequiredMixin, firm_for_member, firms_of, form_error, refused_status
 from banking import selectors
 from banking.choices import CLOSED_REFERRAL_STATUSES, ReferralStatus
 from banking.models import Referral
@@ -38,13 +38,6 @@ def referral_for_member(user: Any, public_id: Any) -> Referral:
     if referral is None:
         raise Http404(_("No such referral."))
     return referral
-
-
-def _refused_status(request: HttpRequest, refusal: DomainError | None) -> int:
-    # htmx swaps only 2xx answers by default: to htmx the page with its errors comes back as 200.
-    if getattr(request, "htmx", False):
-        return 200
-    return refusal.http_status if refusal is not None else 400
 
 
 def _submit(form: forms.Form, perform: Any) -> tuple[Any, DomainError | None]:
@@ -108,7 +101,7 @@ class BankingView(MemberRequiredMixin, View):
                 _("Referral requested to %(banks)s. Each bank receives the firm's data pack.") % {"banks": names},
             )
             return HttpResponseRedirect(reverse("portal:banking", args=[firm.pk]))
-        return self.render(request, firm, form=form, status=_refused_status(request, refusal))
+        return self.render(request, firm, form=form, status=refused_status(request, refusal))
 
     def render(
         self, request: HttpRequest, firm: Firm, *, form: forms.Form | None = None, status: int = 200
@@ -275,7 +268,7 @@ class ReferralCancelView(ReferralView):
             messages.success(request, _("The referral to %(bank)s is cancelled.") % {"bank": referral.bank.name})
             return HttpResponseRedirect(reverse("portal:referral", args=[referral.public_id]))
         fresh = referral_for_member(request.user, public_id)
-        return self.render(request, fresh, bound={"cancel": form}, status=_refused_status(request, refusal))
+        return self.render(request, fresh, bound={"cancel": form}, status=refused_status(request, refusal))
 
 
 class ReferralAnswerView(ReferralView):
@@ -291,4 +284,4 @@ class ReferralAnswerView(ReferralView):
             messages.success(request, _("Your answer was sent to %(bank)s.") % {"bank": referral.bank.name})
             return HttpResponseRedirect(reverse("portal:referral", args=[referral.public_id]))
         fresh = referral_for_member(request.user, public_id)
-        return self.render(request, fresh, bound={"answer": form}, status=_refused_status(request, refusal))
+        return self.render(request, fresh, bound={"answer": form}, status=refused_status(request, refusal))

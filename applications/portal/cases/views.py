@@ -24,7 +24,13 @@ from django.views import View
 
 from applications.choices import WITHDRAWABLE_STATUSES, ApplicationStatus, LicenceStatus
 from applications.models import LicenceApplication
-from applications.portal.access import MemberRequiredMixin, application_for_member, form_error, licence_for_member
+from applications.portal.access import (
+    MemberRequiredMixin,
+    application_for_member,
+    form_error,
+    licence_for_member,
+    refused_status,
+)
 from applications.portal.cases import selectors
 from applications.portal.cases.forms import ActionForm, ItemAnswerForm, ItemDocumentForm
 from applications.services import application_copy, application_respond
@@ -134,13 +140,6 @@ def render_case(
     return TemplateResponse(request, "portal/cases/case.html", context, status=status)
 
 
-def _refused_status(request: HttpRequest, refusal: DomainError | None) -> int:
-    # htmx swaps only 2xx answers by default: to htmx the errors come back as 200.
-    if getattr(request, "htmx", False):
-        return 200
-    return refusal.http_status if refusal is not None else 400
-
-
 def _fresh(reference: str, user: Any) -> App:
     """Read again, so a page after a refusal shows the case as it is now."""
     return application_for_member(user, reference)
@@ -190,7 +189,7 @@ class ItemView(MemberRequiredMixin, View):
             return HttpResponseRedirect(case_url(application, anchor))
         application = _fresh(application.reference, request.user)
         if not partial:
-            return render_case(request, application, bound={key: form}, status=_refused_status(request, refusal))
+            return render_case(request, application, bound={key: form}, status=refused_status(request, refusal))
         item = self.item_or_404(application, item.pk)
         bound = {} if saved else {key: form}
         row = _item_row(
@@ -252,7 +251,7 @@ class RespondView(MemberRequiredMixin, View):
                 request,
                 _fresh(reference, request.user),
                 bound={"respond": form},
-                status=_refused_status(request, refusal),
+                status=refused_status(request, refusal),
             )
         messages.success(request, _("Your answers were sent. The regulator resumes the review."))
         return HttpResponseRedirect(case_url(application))
@@ -271,7 +270,7 @@ class CopyView(MemberRequiredMixin, View):
         except DomainError as refusal:
             form_error(form, refusal)
             return render_case(
-                request, _fresh(reference, request.user), bound={"copy": form}, status=_refused_status(request, refusal)
+                request, _fresh(reference, request.user), bound={"copy": form}, status=refused_status(request, refusal)
             )
         messages.success(
             request,

@@ -17,13 +17,12 @@ from django.views import View
 from applications import services
 from applications.choices import WITHDRAWABLE_STATUSES, ApplicationStatus
 from applications.models import LicenceApplication
-from applications.portal.access import MemberRequiredMixin, application_for_member
+from applications.portal.access import MemberRequiredMixin, application_for_member, refused_status
 from applications.portal.drafts.forms import (
     BusinessPlanForm,
     DeclarationForm,
     SubmitForm,
     WithdrawForm,
-    refused_status,
     show_refusal,
 )
 from applications.selectors import SectionProgress, application_progress

@@ -19,8 +19,8 @@ from django.views import View
 from accounts.models import FirmMembership
 from applications import services
 from applications.models import Firm, Licence, LicenceApplication
-from applications.portal.access import MemberRequiredMixin, firm_for_member, firms_of
-from applications.portal.drafts.forms import FirmForm, StartApplicationForm, refused_status, show_refusal
+from applications.portal.access import MemberRequiredMixin, firm_for_member, firms_of, refused_status
+from applications.portal.drafts.forms import FirmForm, StartApplicationForm, show_refusal
 from applications.selectors import applications_for_firm, people_with_roles
 from applications.services.firms import FIRM_FIELDS, IDENTITY_FIELDS, firm_identity_is_fixed, identity_fixed_message
 from vasp_licensing.errors import DomainError

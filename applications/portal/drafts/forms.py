@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from applications.choices import PersonRoleKind
@@ -28,15 +27,6 @@ def show_refusal(form: forms.Form, error: DomainError, field_names: dict[str, st
         field = names.get(key, key)
         for text in texts:
             form.add_error(field if field in form.fields else None, text)
-
-
-def refused_status(request: HttpRequest, refusal: DomainError | None) -> int:
-    """The status of a page shown again with its errors: the refusal's own (403 not permitted, 409 someone
-    acted first, 422 conditions not met), 400 for input the form itself rejected."""
-    # htmx swaps only 2xx answers by default: to htmx (boosted or not) the errors come back as 200.
-    if getattr(request, "htmx", False):
-        return 200
-    return refusal.http_status if refusal is not None else 400
 
 
 class FirmForm(forms.Form):

@@ -10,8 +10,8 @@ from django.views import View
 
 from applications import services
 from applications.models import Firm, Person
-from applications.portal.access import MemberRequiredMixin, firm_for_member
-from applications.portal.drafts.forms import PersonForm, refused_status
+from applications.portal.access import MemberRequiredMixin, firm_for_member, refused_status
+from applications.portal.drafts.forms import PersonForm
 from applications.selectors import people_with_roles
 from vasp_licensing.errors import DomainError
 
