@@ -116,9 +116,12 @@ def test_the_firm_reads_only_the_details_its_action_names():
     )
 
     assert facts == {"outcome": "refuse", "reason": "Not fit and proper."}
-    assert actions.APPLICATION_SUBMIT.firm_facts(
-        payload={"snapshot_sha256": "abc"}, before=None, after=None, object_label="APP-1"
-    ) == {}
+    assert (
+        actions.APPLICATION_SUBMIT.firm_facts(
+            payload={"snapshot_sha256": "abc"}, before=None, after=None, object_label="APP-1"
+        )
+        == {}
+    )
 
 
 def test_no_code_outside_the_registry_spells_an_action_as_a_string():
