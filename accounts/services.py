@@ -33,6 +33,7 @@ from accounts.selectors import (
 )
 from applications.models import Firm
 from applications.services.firms import drafts_declarations_clear
+from audit import actions
 from audit.services import audit_record
 from vasp_licensing.errors import NotPermitted, ValidationFailed
 from vasp_licensing.transitions import lock
@@ -122,7 +123,7 @@ def invitation_create(*, firm: Firm, email: str, role: str, actor: Any) -> FirmI
         )
         audit_record(
             actor=actor,
-            action="firm.invite",
+            action=actions.FIRM_INVITE,
             obj=invitation,
             after={"firm": firm.pk, "email": email, "role": firm_role.value, "expires_at": invitation.expires_at},
             payload={"replaces": previous.pk} if previous is not None else None,
@@ -142,7 +143,7 @@ def _invitation_close(invitation: FirmInvitation, *, actor: Any, now: Any) -> No
     invitation.save(update_fields=["revoked_at"])
     audit_record(
         actor=actor,
-        action="firm.invitation_revoke",
+        action=actions.FIRM_INVITATION_REVOKE,
         obj=invitation,
         before={"revoked_at": None},
         after={"revoked_at": now},
@@ -186,7 +187,7 @@ def invitation_revoke(*, invitation: FirmInvitation, actor: Any) -> FirmInvitati
         invitation.save(update_fields=["revoked_at"])
         audit_record(
             actor=actor,
-            action="firm.invitation_revoke",
+            action=actions.FIRM_INVITATION_REVOKE,
             obj=invitation,
             before={"revoked_at": None},
             after={"revoked_at": invitation.revoked_at},
@@ -234,7 +235,7 @@ def invitation_accept(*, token: str, user: Any) -> FirmMembership:
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         audit_record(
             actor=user,
-            action="firm.invitation_accept",
+            action=actions.FIRM_INVITATION_ACCEPT,
             obj=invitation,
             after={"accepted_at": invitation.accepted_at, "membership": membership.pk},
             payload={"firm": invitation.firm_id, "email": invitation.email, "role": invitation.role},
@@ -289,7 +290,7 @@ def membership_change_role(*, membership: FirmMembership, role: str, actor: Any)
             payload["declarations_cleared"] = cleared
         audit_record(
             actor=actor,
-            action="firm.member_role_change",
+            action=actions.FIRM_MEMBER_ROLE_CHANGE,
             obj=membership,
             before={"role": before},
             after={"role": firm_role.value},
@@ -320,7 +321,7 @@ def membership_remove(*, membership: FirmMembership, actor: Any) -> None:
             payload["declarations_cleared"] = cleared
         audit_record(
             actor=actor,
-            action="firm.member_remove",
+            action=actions.FIRM_MEMBER_REMOVE,
             obj=membership,
             before={"user": membership.user.email, "role": membership.role},
             payload=payload,

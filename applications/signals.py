@@ -3,5 +3,5 @@
 from django.dispatch import Signal
 
 # Sent inside the transaction of every licence change, after its audit event:
-# licence, actor, action ("licence.suspend", "licence.vary_conditions", ...), reason.
+# licence, actor, action (an audit.actions member with a licence effect: LICENCE_SUSPEND, ...), reason.
 licence_changed = Signal()

@@ -14,7 +14,10 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
+from audit import actions
+from audit.actions import label_of
 from audit.models import AuditChainHead, AuditEvent
 from audit.services import audit_record
 
@@ -51,26 +54,26 @@ class AuditedAdminMixin:
 
     def log_addition(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
         entry = super().log_addition(request, obj, message)  # type: ignore[misc]
-        audit_record(actor=request.user, action="admin.add", obj=obj, payload={"changes": message or []})
+        audit_record(actor=request.user, action=actions.ADMIN_ADD, obj=obj, payload={"changes": message or []})
         return entry
 
     def log_change(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
         entry = super().log_change(request, obj, message)  # type: ignore[misc]
         if message:  # a save without changes is not an action
-            audit_record(actor=request.user, action="admin.change", obj=obj, payload={"changes": message})
+            audit_record(actor=request.user, action=actions.ADMIN_CHANGE, obj=obj, payload={"changes": message})
         return entry
 
     # The delete view and the delete action log before deleting; recording here instead keeps the
     # event and the deletion in one transaction, so a refused deletion leaves no event behind.
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         with transaction.atomic():
-            audit_record(actor=request.user, action="admin.delete", obj=obj)
+            audit_record(actor=request.user, action=actions.ADMIN_DELETE, obj=obj)
             super().delete_model(request, obj)  # type: ignore[misc]
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         with transaction.atomic():
             for obj in queryset:
-                audit_record(actor=request.user, action="admin.delete", obj=obj)
+                audit_record(actor=request.user, action=actions.ADMIN_DELETE, obj=obj)
             super().delete_queryset(request, queryset)  # type: ignore[misc]
 
 
@@ -80,7 +83,16 @@ def pretty_json(value: Any) -> SafeString:
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("sequence", "occurred_at", "action", "object_type", "object_label", "actor_label", "request_id")
+    list_display = (
+        "sequence",
+        "occurred_at",
+        "action",
+        "action_label",
+        "object_type",
+        "object_label",
+        "actor_label",
+        "request_id",
+    )
     list_filter = ("action", "object_type")
     search_fields = ("object_label", "actor_label", "request_id")
     ordering = ("-sequence",)
@@ -99,6 +111,10 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "hash",
     )
     readonly_fields = ("before_json", "after_json", "payload_json")
+
+    @admin.display(description=_("What happened"))
+    def action_label(self, event: AuditEvent) -> Any:
+        return label_of(event.action)
 
     @admin.display(description="before")
     def before_json(self, event: AuditEvent) -> SafeString:

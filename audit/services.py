@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from audit.actions import AuditAction, action_checked
 from audit.context import request_id_var
 from audit.models import AuditChainHead, AuditEvent
 
@@ -49,16 +50,22 @@ def event_hash(event: AuditEvent) -> str:
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """One event to append, for audit_record_many. occurred_at and request_id default to now and the request."""
+    """One event to append, for audit_record_many. occurred_at and request_id default to now and the request.
+
+    action is a member of audit.actions; anything else (a plain string included) raises UnregisteredAction.
+    """
 
     actor: Any
-    action: str
+    action: AuditAction
     obj: models.Model | None = None
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     payload: dict[str, Any] | None = None
     occurred_at: datetime | None = None
     request_id: str | None = None
+
+    def __post_init__(self) -> None:
+        action_checked(self.action)
 
 
 def _chained_event(entry: AuditEntry, *, sequence: int, previous_hash: str) -> AuditEvent:
@@ -68,7 +75,7 @@ def _chained_event(entry: AuditEntry, *, sequence: int, previous_hash: str) -> A
         occurred_at=entry.occurred_at or timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=_actor_label(actor),
-        action=entry.action,
+        action=entry.action.code,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_label=str(obj)[:255] if obj is not None else "",
@@ -107,7 +114,7 @@ def audit_record_many(entries: Iterable[AuditEntry], *, batch_size: int = 1000) 
 def audit_record(
     *,
     actor: Any,
-    action: str,
+    action: AuditAction,
     obj: models.Model | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,

@@ -38,7 +38,7 @@ def _hide_oauth_admin() -> None:
             admin.site.unregister(model)
 
 
-def _on_licence_changed(sender: Any, *, licence: Any, actor: Any, action: str, reason: str, **kwargs: Any) -> None:
+def _on_licence_changed(sender: Any, *, licence: Any, actor: Any, action: Any, reason: str, **kwargs: Any) -> None:
     from banking.services import referrals_on_licence_change
 
     referrals_on_licence_change(licence=licence, actor=actor, action=action, reason=reason)

@@ -16,30 +16,22 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications.models import Licence, LicenceApplication
+from audit.actions import action_for
 from audit.models import AuditEvent
 from notifications.models import Notification, NotificationStatus
 
-# The audit actions a firm is told about, and the template that tells it.
-FIRM_TEMPLATES = {
-    "application.submit": "application_submitted",
-    "application.accept": "application_accepted",
-    "application.return": "application_returned",
-    "application.request_information": "information_requested",
-    "application.respond": "information_received",
-    "application.decide": "application_decided",
-    "application.withdraw": "application_withdrawn",
-    "licence.suspend": "licence_changed",
-    "licence.reinstate": "licence_changed",
-    "licence.revoke": "licence_changed",
-    "licence.surrender": "licence_changed",
-    "licence.vary_conditions": "licence_changed",
-}
 LANGUAGES = ("en", "zh-hant")
+
+
+def firm_template(action_code: str) -> str | None:
+    """The template the firm is told of an action with (audit.actions `notify`), or None."""
+    action = action_for(action_code)
+    return action.notify if action is not None else None
 
 
 def notify_on_commit(event: AuditEvent) -> None:
     """Called by the services right after they record a change; does nothing for changes firms are not told of."""
-    if event.action not in FIRM_TEMPLATES:
+    if firm_template(event.action) is None:
         return
     from notifications.tasks import notifications_for_audit_event
 
@@ -83,7 +75,7 @@ def firm_recipients(firm_id: int) -> list[str]:
 
 def notifications_queue_for_event(*, event_id: int) -> list[Notification]:
     event = AuditEvent.objects.get(pk=event_id)
-    template = FIRM_TEMPLATES.get(event.action)
+    template = firm_template(event.action)
     if template is None:
         return []
     application, licence = _subject_of(event)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from applications.choices import TERMINAL_STATUSES
 from applications.choices import ApplicationStatus as S
 from applications.models import Firm, LicenceApplication, Person
+from audit import actions
 from audit.services import audit_record
 from screening import matching
 from screening.choices import ADJUDICATED_STATUSES, HitStatus, ListSource
@@ -57,7 +58,7 @@ def sanctions_list_load(*, path: Path, source: ListSource | None = None) -> List
                 batch.clear()
         if batch:
             _store_batch(source, list(batch.values()), result)
-        audit_record(actor=None, action="screening.list_load", payload={"file": path.name, **result.as_dict()})
+        audit_record(actor=None, action=actions.SCREENING_LIST_LOAD, payload={"file": path.name, **result.as_dict()})
     return result
 
 
@@ -186,7 +187,7 @@ def _screen(*, application_id: int, person_id: int | None = None) -> ScreeningRe
                     result.hits_existing += 1
         result.hits_open = application.screening_hits.filter(status=HitStatus.OPEN).count()
         audit_record(
-            actor=None, action="screening.run", obj=application, payload={**result.as_dict(), "person": person_id}
+            actor=None, action=actions.SCREENING_RUN, obj=application, payload={**result.as_dict(), "person": person_id}
         )
     return result
 
@@ -238,7 +239,7 @@ def _adjudicate(hit: ScreeningHit, *, actor: Any, status: str, note: str) -> Scr
     hit.save(update_fields=["status", "note", "adjudicated_by", "adjudicated_at"])
     audit_record(
         actor=actor,
-        action="screening.adjudicate",
+        action=actions.SCREENING_ADJUDICATE,
         obj=hit,
         before={"status": before},
         after={"status": status},

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from django_fsm import ConcurrentTransition
 
+from audit.actions import AuditAction
 from audit.services import audit_record
 from notifications.services import notify_on_commit
 from vasp_licensing.errors import ConcurrentChange, ConditionsNotMet, InvalidTransition, NotPermitted
@@ -33,7 +34,7 @@ def fire(
     obj: M,
     transition: str,
     actor: Any,
-    action: str,
+    action: AuditAction,
     reason: str = "",
     check: Callable[[M], None] | None = None,
     explain_refusal: Callable[[M, Any], str | None] | None = None,

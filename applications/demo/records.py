@@ -18,6 +18,7 @@ from applications.models import (
     LicenceCondition,
     LicenceType,
 )
+from audit.actions import AuditAction
 from reviews.models import Decision, InformationRequest, InformationRequestItem, Recommendation
 
 
@@ -27,7 +28,7 @@ class Step:
 
     at: datetime
     actor: User
-    action: str
+    action: AuditAction
     obj: models.Model
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None

@@ -24,6 +24,7 @@ from applications.models import (
     LicenceCondition,
     LicenceType,
 )
+from audit import actions
 from reviews.models import Decision, InformationRequest, InformationRequestItem, Recommendation
 
 LICENCE_STEPS = ("suspend", "reinstate", "revoke", "surrender")
@@ -50,7 +51,7 @@ class StepsMixin:
     def app(self) -> LicenceApplication:
         return self.case.application
 
-    def _step(self, at: datetime, actor: User, action: str, **fields: Any) -> None:
+    def _step(self, at: datetime, actor: User, action: actions.AuditAction, **fields: Any) -> None:
         self.case.steps.append(Step(at=at, actor=actor, action=action, obj=fields.pop("obj", self.app), **fields))
 
     def _transition(
@@ -60,7 +61,7 @@ class StepsMixin:
         transition: str,
         target: str,
         *,
-        action: str = "",
+        action: actions.AuditAction,
         reason: str = "",
         payload: dict[str, Any] | None = None,
     ) -> None:
@@ -69,7 +70,7 @@ class StepsMixin:
         self._step(
             at,
             actor,
-            action or f"application.{transition}",
+            action,
             before={"status": before},
             after={"status": target},
             payload={"reason": reason, **(payload or {})} if reason or payload else {},
@@ -82,7 +83,7 @@ class StepsMixin:
         copied_from = self.copied_from
         payload = {"copied_from": lambda: copied_from.reference} if copied_from else {}
         after = {"status": S.DRAFT, "licence_type": self.licence_type.code}
-        self._step(at, self.seed.admin, "application.create", after=after, payload=payload)
+        self._step(at, self.seed.admin, actions.APPLICATION_CREATE, after=after, payload=payload)
 
     def _upload(self, at: datetime, _: str) -> None:
         """Every required document, per-person ones for each person of the firm, filed by the preparer."""
@@ -116,7 +117,7 @@ class StepsMixin:
         signatory = f"{admin.first_name} {admin.last_name}"
         self.app.declaration_signed_by, self.app.declaration_signatory_name = admin, signatory
         self.app.declaration_signed_at = at
-        self._step(at, admin, "application.sign_declaration", payload={"signatory": signatory})
+        self._step(at, admin, actions.APPLICATION_SIGN_DECLARATION, payload={"signatory": signatory})
 
     def _submit(self, at: datetime, _: str) -> None:
         self.app.submitted_at = at
@@ -124,21 +125,26 @@ class StepsMixin:
         snapshot = ApplicationSnapshot(application=self.app, data={}, sha256="", created_at=at)
         self.case.snapshot = snapshot
         payload = {"snapshot_sha256": lambda: snapshot.sha256, "documents": len(self.case.documents)}
-        self._transition(at, self.seed.admin, "submit", S.SUBMITTED, payload=payload)
+        self._transition(at, self.seed.admin, "submit", S.SUBMITTED, action=actions.APPLICATION_SUBMIT, payload=payload)
 
     def _assign(self, at: datetime, _: str) -> None:
         self.app.assigned_officer = self.officer
         after = {"assigned_officer": self.officer.pk}
-        self._step(at, self.manager, "application.assign", before={"assigned_officer": None}, after=after)
+        self._step(at, self.manager, actions.APPLICATION_ASSIGN, before={"assigned_officer": None}, after=after)
 
     def _accept(self, at: datetime, _: str) -> None:
         self.app.accepted_at = at
-        self._transition(at, self.officer, "accept", S.UNDER_REVIEW)
+        self._transition(at, self.officer, "accept", S.UNDER_REVIEW, action=actions.APPLICATION_ACCEPT)
 
     def _return(self, at: datetime, _: str) -> None:
         self.app.closing_reasons = content.RETURN_REASONS
         self._transition(
-            at, self.officer, "return_to_firm", S.RETURNED, action="application.return", reason=content.RETURN_REASONS
+            at,
+            self.officer,
+            "return_to_firm",
+            S.RETURNED,
+            action=actions.APPLICATION_RETURN,
+            reason=content.RETURN_REASONS,
         )
 
     def _request_information(self, at: datetime, _: str) -> None:
@@ -151,7 +157,14 @@ class StepsMixin:
             for position, question in enumerate(questions, start=1)
         ]
         payload = {"information_request": request, "items": len(questions), "due_date": due.isoformat()}
-        self._transition(at, self.officer, "request_information", S.INFORMATION_REQUESTED, payload=payload)
+        self._transition(
+            at,
+            self.officer,
+            "request_information",
+            S.INFORMATION_REQUESTED,
+            action=actions.APPLICATION_REQUEST_INFORMATION,
+            payload=payload,
+        )
 
     def _answer(self, at: datetime, how_many: str) -> None:
         request = self.case.requests[-1]
@@ -164,7 +177,7 @@ class StepsMixin:
             self._step(
                 at,
                 self.seed.preparer,
-                "information_request.answer",
+                actions.INFORMATION_REQUEST_ANSWER,
                 obj=item,
                 after={"answer": item.answer},
                 payload=payload,
@@ -174,9 +187,19 @@ class StepsMixin:
     def _respond(self, at: datetime, _: str) -> None:
         request = self.case.requests[-1]
         request.responded_at, request.responded_by = at, self.seed.admin
-        self._transition(at, self.seed.admin, "respond", S.UNDER_REVIEW, payload={"information_request": request})
+        payload = {"information_request": request}
+        self._transition(
+            at, self.seed.admin, "respond", S.UNDER_REVIEW, action=actions.APPLICATION_RESPOND, payload=payload
+        )
 
-    def _recommend(self, at: datetime, outcome: str, transition: str = "recommend", reasons: str = "") -> None:
+    def _recommend(
+        self,
+        at: datetime,
+        outcome: str,
+        transition: str = "recommend",
+        reasons: str = "",
+        action: actions.AuditAction = actions.APPLICATION_RECOMMEND,
+    ) -> None:
         reasons = reasons or content.RECOMMENDATION_REASONS[outcome]
         refuse = outcome == choices.RecommendationOutcome.REFUSE
         conditions = [] if refuse else self.rng.sample(content.LICENCE_CONDITIONS, self.rng.randint(2, 3))
@@ -190,10 +213,18 @@ class StepsMixin:
         )
         self.case.recommendations.append(recommendation)
         payload = {"recommendation": recommendation, "outcome": outcome, "draft_conditions": conditions}
-        self._transition(at, self.officer, transition, S.PENDING_DECISION, reason=reasons, payload=payload)
+        self._transition(
+            at, self.officer, transition, S.PENDING_DECISION, action=action, reason=reasons, payload=payload
+        )
 
     def _recommend_final_grant(self, at: datetime, _: str) -> None:
-        self._recommend(at, choices.RecommendationOutcome.GRANT, "recommend_final_grant", content.FINAL_GRANT_REASONS)
+        self._recommend(
+            at,
+            choices.RecommendationOutcome.GRANT,
+            "recommend_final_grant",
+            content.FINAL_GRANT_REASONS,
+            actions.APPLICATION_RECOMMEND_FINAL_GRANT,
+        )
 
     def _checker(self) -> User:
         """A senior officer (only case officers recommend here, so never the maker); another at each decision."""
@@ -215,7 +246,15 @@ class StepsMixin:
             )
         )
         payload = {"recommendation": recommendation}
-        self._transition(at, senior, "send_back", S.UNDER_REVIEW, reason=content.SEND_BACK_COMMENT, payload=payload)
+        self._transition(
+            at,
+            senior,
+            "send_back",
+            S.UNDER_REVIEW,
+            action=actions.APPLICATION_SEND_BACK,
+            reason=content.SEND_BACK_COMMENT,
+            payload=payload,
+        )
 
     def _decide(self, at: datetime, outcome: str) -> None:
         recommendation, senior = self.case.recommendations[-1], self._checker()
@@ -239,7 +278,9 @@ class StepsMixin:
         if target == S.APPROVED:
             licence = self._issue_licence(at, senior, conditions)
             payload.update(licence=lambda: licence.number, conditions=conditions)
-        self._transition(at, senior, "decide", target, reason=reasons, payload=payload)
+        self._transition(
+            at, senior, "decide", target, action=actions.APPLICATION_DECIDE, reason=reasons, payload=payload
+        )
 
     def _issue_licence(self, at: datetime, senior: User, conditions: list[str]) -> Licence:
         """As licence_issue does; the licence is built in the status its later life leads to."""
@@ -261,9 +302,11 @@ class StepsMixin:
     def _withdraw(self, at: datetime, _: str) -> None:
         reason = self.rng.choice(content.WITHDRAW_REASONS)
         self.app.closing_reasons = reason
-        self._transition(at, self.seed.admin, "withdraw", S.WITHDRAWN, reason=reason)
+        self._transition(
+            at, self.seed.admin, "withdraw", S.WITHDRAWN, action=actions.APPLICATION_WITHDRAW, reason=reason
+        )
 
-    def _licence_step(self, at: datetime, transition: str, actor: User) -> None:
+    def _licence_step(self, at: datetime, transition: str, action: actions.AuditAction, actor: User) -> None:
         licence, reason = self.case.licence, content.LICENCE_REASONS[transition]
         assert licence is not None  # licence steps only follow an approval
         before, self.licence_status = self.licence_status, _LICENCE_TARGETS[transition]
@@ -271,7 +314,7 @@ class StepsMixin:
         self._step(
             at,
             actor,
-            f"licence.{transition}",
+            action,
             obj=licence,
             before={"status": before},
             after={"status": self.licence_status},
@@ -281,13 +324,13 @@ class StepsMixin:
         )
 
     def _suspend(self, at: datetime, _: str) -> None:
-        self._licence_step(at, "suspend", self.manager)
+        self._licence_step(at, "suspend", actions.LICENCE_SUSPEND, self.manager)
 
     def _reinstate(self, at: datetime, _: str) -> None:
-        self._licence_step(at, "reinstate", self.manager)
+        self._licence_step(at, "reinstate", actions.LICENCE_REINSTATE, self.manager)
 
     def _revoke(self, at: datetime, _: str) -> None:
-        self._licence_step(at, "revoke", self.staff.senior_officers[0])
+        self._licence_step(at, "revoke", actions.LICENCE_REVOKE, self.staff.senior_officers[0])
 
     def _surrender(self, at: datetime, _: str) -> None:
-        self._licence_step(at, "surrender", self.seed.admin)
+        self._licence_step(at, "surrender", actions.LICENCE_SURRENDER, self.seed.admin)

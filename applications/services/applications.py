@@ -9,6 +9,7 @@ from accounts.choices import RegulatorRole
 from applications import choices, tasks
 from applications.models import Document, Firm, LicenceApplication, LicenceType
 from applications.services.references import next_application_reference
+from audit import actions
 from audit.services import audit_record
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
 from vasp_licensing.transitions import lock
@@ -67,7 +68,7 @@ def application_create(
         )
         audit_record(
             actor=actor,
-            action="application.create",
+            action=actions.APPLICATION_CREATE,
             obj=application,
             after={"status": application.status, "licence_type": licence_type.code},
             payload={"copied_from": copied_from.reference} if copied_from else None,
@@ -118,7 +119,7 @@ def _document_copy(*, document: Document, application: LicenceApplication, actor
     )
     audit_record(
         actor=actor,
-        action="document.copy",
+        action=actions.DOCUMENT_COPY,
         obj=copied,
         payload={
             "application": application.reference,
@@ -172,7 +173,7 @@ def application_update(*, application: LicenceApplication, actor: Any, **fields:
         application.save(update_fields=update_fields)
         audit_record(
             actor=actor,
-            action="application.update",
+            action=actions.APPLICATION_UPDATE,
             obj=application,
             before={field: before[field] for field in changed},
             after=changed,
@@ -212,7 +213,7 @@ def application_sign_declaration(
         )
         audit_record(
             actor=actor,
-            action="application.sign_declaration",
+            action=actions.APPLICATION_SIGN_DECLARATION,
             obj=application,
             payload={"signatory": signatory_name, "signatory_role": signatory_role},
         )
@@ -235,7 +236,7 @@ def application_assign(*, application: LicenceApplication, actor: Any, officer: 
         application.save(update_fields=["assigned_officer", "updated_at"])
         audit_record(
             actor=actor,
-            action="application.assign",
+            action=actions.APPLICATION_ASSIGN,
             obj=application,
             before={"assigned_officer": before},
             after={"assigned_officer": officer.pk if officer else None},

@@ -29,6 +29,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from applications.choices import LicenceStatus
 from applications.models import Licence
+from audit import actions
 from audit.services import audit_record
 from vasp_licensing.errors import NotPermitted
 
@@ -204,7 +205,7 @@ def licence_certificate_pdf(*, licence: Licence, actor: Any, verify_url: str) ->
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="licence.certificate_download",
+            action=actions.LICENCE_CERTIFICATE_DOWNLOAD,
             obj=licence,
             payload={"status": licence.status, "conditions": len(content.conditions), "as_of": content.as_of},
         )

@@ -21,6 +21,7 @@ from applications.checks.pdf import check_pdf_structure
 from applications.checks.size import check_size
 from applications.checks.virus import Scanner, check_virus, scanner_from_url
 from applications.models import Document, DocumentFinding
+from audit import actions
 from audit.services import audit_record
 
 # Spool small files in memory, larger ones on local disk: the checks need a seekable copy, and
@@ -122,7 +123,7 @@ def document_run_checks(*, document_id: int, scanner: Scanner | None = None) -> 
         document.save(update_fields=["check_status", "checked_at"])
         audit_record(
             actor=None,
-            action="document.checks",
+            action=actions.DOCUMENT_CHECKS,
             obj=document,
             payload={
                 "status": document.check_status,
@@ -148,6 +149,6 @@ def document_checks_timed_out(*, document_id: int) -> Document:
         document.checked_at = timezone.now()
         document.save(update_fields=["check_status", "checked_at"])
         audit_record(
-            actor=None, action="document.checks", obj=document, payload={"status": "failed", "timed_out": True}
+            actor=None, action=actions.DOCUMENT_CHECKS, obj=document, payload={"status": "failed", "timed_out": True}
         )
     return document

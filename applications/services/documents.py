@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from applications import choices, tasks
 from applications.models import Document, DocumentType, LicenceApplication, Person
+from audit import actions
 from audit.services import audit_record
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
 from vasp_licensing.transitions import lock
@@ -177,7 +178,7 @@ def document_upload(
         document.save()
         audit_record(
             actor=actor,
-            action="document.upload",
+            action=actions.DOCUMENT_UPLOAD,
             obj=document,
             payload={
                 "application": application.reference,

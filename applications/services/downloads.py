@@ -11,6 +11,7 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from applications.models import Document
+from audit import actions
 from audit.services import audit_record
 from vasp_licensing.errors import NotPermitted
 
@@ -49,7 +50,7 @@ def document_download(*, document: Document, actor: Any) -> DocumentDownload:
         with transaction.atomic():
             audit_record(
                 actor=actor,
-                action="document.download",
+                action=actions.DOCUMENT_DOWNLOAD,
                 obj=document,
                 payload={
                     "application": application.reference,

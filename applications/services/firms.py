@@ -14,6 +14,7 @@ from accounts.rules import is_regulator
 from applications import choices
 from applications.models import Firm, LicenceApplication
 from applications.validators import InvalidFields
+from audit import actions
 from audit.services import audit_record
 from vasp_licensing.errors import NotPermitted, ValidationFailed
 from vasp_licensing.transitions import lock
@@ -123,7 +124,7 @@ def firm_create(*, actor: Any, **fields: Any) -> Firm:
         FirmMembership.objects.create(user=actor, firm=firm, role=FirmRole.FIRM_ADMIN)
         audit_record(
             actor=actor,
-            action="firm.create",
+            action=actions.FIRM_CREATE,
             obj=firm,
             after={name: getattr(firm, name) for name in FIRM_FIELDS},
             payload={"firm_admin": actor.pk},
@@ -157,7 +158,7 @@ def firm_update(*, firm: Firm, actor: Any, **fields: Any) -> Firm:
         cleared = drafts_declarations_clear(firm=firm)
         audit_record(
             actor=actor,
-            action="firm.update",
+            action=actions.FIRM_UPDATE,
             obj=firm,
             before={name: before[name] for name in changed},
             after=changed,

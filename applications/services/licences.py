@@ -10,6 +10,7 @@ from django.utils import timezone
 from applications.models import Licence, LicenceApplication, LicenceCondition
 from applications.services.references import next_reference
 from applications.signals import licence_changed
+from audit import actions
 from audit.services import audit_record
 from notifications.services import notify_on_commit
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
@@ -40,11 +41,12 @@ def licence_issue(*, application: LicenceApplication, actor: Any, conditions: Se
     return licence
 
 
-def _licence_transition(*, licence: Licence, actor: Any, transition: str, reasons: str) -> Licence:
+def _licence_transition(
+    *, licence: Licence, actor: Any, transition: str, action: actions.AuditAction, reasons: str
+) -> Licence:
     reasons = (reasons or "").strip()
     if not reasons:
         raise ValidationFailed(f"Reasons are required to {transition} a licence.")
-    action = f"licence.{transition}"
     with transaction.atomic():
         licence = fire(
             obj=licence, transition=transition, actor=actor, action=action, reason=reasons, at=timezone.now()
@@ -54,19 +56,27 @@ def _licence_transition(*, licence: Licence, actor: Any, transition: str, reason
 
 
 def licence_suspend(*, licence: Licence, actor: Any, reasons: str) -> Licence:
-    return _licence_transition(licence=licence, actor=actor, transition="suspend", reasons=reasons)
+    return _licence_transition(
+        licence=licence, actor=actor, transition="suspend", action=actions.LICENCE_SUSPEND, reasons=reasons
+    )
 
 
 def licence_reinstate(*, licence: Licence, actor: Any, reasons: str) -> Licence:
-    return _licence_transition(licence=licence, actor=actor, transition="reinstate", reasons=reasons)
+    return _licence_transition(
+        licence=licence, actor=actor, transition="reinstate", action=actions.LICENCE_REINSTATE, reasons=reasons
+    )
 
 
 def licence_revoke(*, licence: Licence, actor: Any, reasons: str) -> Licence:
-    return _licence_transition(licence=licence, actor=actor, transition="revoke", reasons=reasons)
+    return _licence_transition(
+        licence=licence, actor=actor, transition="revoke", action=actions.LICENCE_REVOKE, reasons=reasons
+    )
 
 
 def licence_surrender(*, licence: Licence, actor: Any, reasons: str) -> Licence:
-    return _licence_transition(licence=licence, actor=actor, transition="surrender", reasons=reasons)
+    return _licence_transition(
+        licence=licence, actor=actor, transition="surrender", action=actions.LICENCE_SURRENDER, reasons=reasons
+    )
 
 
 def licence_conditions_vary(
@@ -102,7 +112,7 @@ def licence_conditions_vary(
         )
         event = audit_record(
             actor=actor,
-            action="licence.vary_conditions",
+            action=actions.LICENCE_VARY_CONDITIONS,
             obj=licence,
             before={"lifted": [condition.text for condition in to_lift]},
             after={"imposed": new_texts},
@@ -110,6 +120,6 @@ def licence_conditions_vary(
         )
         notify_on_commit(event)
         licence_changed.send(
-            sender=Licence, licence=licence, actor=actor, action="licence.vary_conditions", reason=reasons
+            sender=Licence, licence=licence, actor=actor, action=actions.LICENCE_VARY_CONDITIONS, reason=reasons
         )
     return licence

@@ -19,6 +19,7 @@ from applications.choices import PersonRoleKind
 from applications.models import Firm, Person, PersonRole
 from applications.services.firms import drafts_declarations_clear
 from applications.validators import InvalidFields
+from audit import actions
 from audit.services import audit_record
 from vasp_licensing.errors import NotPermitted, ValidationFailed
 from vasp_licensing.transitions import lock
@@ -158,7 +159,7 @@ def person_create(*, firm: Firm, actor: Any, roles: Roles, **fields: Any) -> Per
         cleared = drafts_declarations_clear(firm=firm)
         audit_record(
             actor=actor,
-            action="person.create",
+            action=actions.PERSON_CREATE,
             obj=person,
             after={**_person_record(person), "roles": _roles_record(roles)},
             payload={"firm": firm.pk, **({"declarations_cleared": cleared} if cleared else {})},
@@ -186,7 +187,7 @@ def person_update(*, person: Person, actor: Any, roles: Roles, **fields: Any) ->
         cleared = drafts_declarations_clear(firm=firm)
         audit_record(
             actor=actor,
-            action="person.update",
+            action=actions.PERSON_UPDATE,
             obj=person,
             before={name: before[name] for name in changed},
             after={name: after[name] for name in changed},
@@ -223,7 +224,7 @@ def person_remove(*, person: Person, actor: Any) -> None:
         cleared = drafts_declarations_clear(firm=firm)
         audit_record(
             actor=actor,
-            action="person.remove",
+            action=actions.PERSON_REMOVE,
             obj=person,
             before=before,
             payload={"firm": firm.pk, **({"declarations_cleared": cleared} if cleared else {})},

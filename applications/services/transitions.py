@@ -15,6 +15,7 @@ from applications.models import ApplicationSnapshot, Document, DocumentType, Lic
 from applications.selectors import application_missing_items, application_snapshot_data, snapshot_sha256
 from applications.services.documents import document_upload, stored_files_removed_on_error
 from applications.services.licences import licence_issue
+from audit import actions
 from audit.services import audit_record
 from reviews.models import Decision, InformationRequest, InformationRequestItem, Recommendation
 from screening.choices import BLOCKING_STATUSES, HitStatus
@@ -56,7 +57,7 @@ def application_submit(*, application: LicenceApplication, actor: Any) -> Licenc
         obj=application,
         transition="submit",
         actor=actor,
-        action="application.submit",
+        action=actions.APPLICATION_SUBMIT,
         check=check,
         effects=effects,
         at=timezone.now(),
@@ -69,7 +70,7 @@ def application_accept(*, application: LicenceApplication, actor: Any) -> Licenc
         obj=application,
         transition="accept",
         actor=actor,
-        action="application.accept",
+        action=actions.APPLICATION_ACCEPT,
         explain_refusal=_explain_officer_refusal,
         at=timezone.now(),
     )
@@ -82,7 +83,7 @@ def application_return(*, application: LicenceApplication, actor: Any, reasons: 
         obj=application,
         transition="return_to_firm",
         actor=actor,
-        action="application.return",
+        action=actions.APPLICATION_RETURN,
         reason=reasons,
         explain_refusal=_explain_officer_refusal,
     )
@@ -110,7 +111,7 @@ def application_request_information(
         obj=application,
         transition="request_information",
         actor=actor,
-        action="application.request_information",
+        action=actions.APPLICATION_REQUEST_INFORMATION,
         explain_refusal=_explain_officer_refusal,
         effects=effects,
     )
@@ -141,7 +142,7 @@ def information_item_answer(*, item: InformationRequestItem, actor: Any, answer:
         item.save(update_fields=["answer", "answered_by", "answered_at"])
         audit_record(
             actor=actor,
-            action="information_request.answer",
+            action=actions.INFORMATION_REQUEST_ANSWER,
             obj=item,
             before={"answer": before} if before else None,
             after={"answer": answer},
@@ -166,7 +167,7 @@ def information_item_attach_document(
         item.documents.add(document)
         audit_record(
             actor=actor,
-            action="information_request.attach_document",
+            action=actions.INFORMATION_REQUEST_ATTACH_DOCUMENT,
             obj=item,
             payload={
                 "application": application.reference,
@@ -227,7 +228,12 @@ def application_respond(*, application: LicenceApplication, actor: Any) -> Licen
         return {"information_request": request.pk}
 
     return fire(
-        obj=application, transition="respond", actor=actor, action="application.respond", check=check, effects=effects
+        obj=application,
+        transition="respond",
+        actor=actor,
+        action=actions.APPLICATION_RESPOND,
+        check=check,
+        effects=effects,
     )
 
 
@@ -236,6 +242,7 @@ def _recommend(
     application: LicenceApplication,
     actor: Any,
     transition: str,
+    action: actions.AuditAction,
     outcome: str,
     reasons: str,
     draft_conditions: Sequence[str] | None,
@@ -252,7 +259,7 @@ def _recommend(
         obj=application,
         transition=transition,
         actor=actor,
-        action=f"application.{transition}",
+        action=action,
         reason=reasons,
         explain_refusal=_explain_officer_refusal,
         effects=effects,
@@ -276,6 +283,7 @@ def application_recommend(
         application=application,
         actor=actor,
         transition="recommend",
+        action=actions.APPLICATION_RECOMMEND,
         outcome=outcome,
         reasons=_required_text(reasons, "Reasons for the recommendation"),
         draft_conditions=draft_conditions,
@@ -290,6 +298,7 @@ def application_recommend_final_grant(
         application=application,
         actor=actor,
         transition="recommend_final_grant",
+        action=actions.APPLICATION_RECOMMEND_FINAL_GRANT,
         outcome=choices.RecommendationOutcome.GRANT,
         reasons=_required_text(reasons, "Reasons (how the conditions of approval in principle were met)"),
         draft_conditions=draft_conditions,
@@ -353,7 +362,7 @@ def application_decide(
         obj=application,
         transition="decide",
         actor=actor,
-        action="application.decide",
+        action=actions.APPLICATION_DECIDE,
         reason=reasons,
         check=check,
         explain_refusal=_explain_checker_refusal,
@@ -389,7 +398,7 @@ def application_send_back(*, application: LicenceApplication, actor: Any, commen
         obj=application,
         transition="send_back",
         actor=actor,
-        action="application.send_back",
+        action=actions.APPLICATION_SEND_BACK,
         reason=comment,
         check=_require_pending_recommendation,
         explain_refusal=_explain_checker_refusal,
@@ -403,7 +412,7 @@ def application_withdraw(*, application: LicenceApplication, actor: Any, reason:
         obj=application,
         transition="withdraw",
         actor=actor,
-        action="application.withdraw",
+        action=actions.APPLICATION_WITHDRAW,
         reason=(reason or "").strip(),
     )
 

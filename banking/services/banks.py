@@ -15,6 +15,7 @@ from oauth2_provider.generators import generate_client_id, generate_client_secre
 from oauth2_provider.models import Application
 
 from accounts.models import User
+from audit import actions
 from audit.services import audit_record
 from banking.models import PartnerBank
 from vasp_licensing.errors import ValidationFailed
@@ -97,7 +98,7 @@ def bank_create(*, name: str, webhook_url: str = "", actor: Any = None) -> BankC
         bank.save(update_fields=["oauth_application"])
         audit_record(
             actor=actor,
-            action="bank.create",
+            action=actions.BANK_CREATE,
             obj=bank,
             after={"name": name, "webhook_url": webhook_url, "client_id": client_id, "scopes": bank.scopes},
         )
@@ -124,7 +125,7 @@ def bank_credentials_rotate(*, bank: PartnerBank, webhook_url: str | None = None
         bank.save(update_fields=["oauth_application", "webhook_secret", "credentials_rotated_at", "webhook_url"])
         audit_record(
             actor=actor,
-            action="bank.rotate_credentials",
+            action=actions.BANK_ROTATE_CREDENTIALS,
             obj=bank,
             before={"client_id": old_client_id, "webhook_url": before_url},
             after={"client_id": client_id, "webhook_url": bank.webhook_url},

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from applications.choices import ApplicationStatus, LicenceStatus
 from applications.models import Firm, Licence, LicenceApplication
 from applications.services.references import next_reference
+from audit import actions
 from audit.services import audit_record
 from banking import choices
-from banking.choices import BANK_STATUS_TRANSITIONS, BankReportedStatus, CancelReason, ReferralStatus
+from banking.choices import BANK_STATUS_TRANSITIONS, BankReportedStatus, ReferralStatus
 from banking.models import PartnerBank, Referral, ReferralAnswer
 from banking.rules import is_addressed_bank
 from banking.services.webhooks import (
@@ -27,11 +28,13 @@ from vasp_licensing.transitions import fire, lock
 
 NOTE_MAX_LENGTH = 2000
 ANSWER_MAX_LENGTH = 4000
-# What a licence change does to the open referrals of the firm.
-LICENCE_CANCEL_REASONS = {
-    "licence.suspend": CancelReason.LICENCE_SUSPENDED,
-    "licence.revoke": CancelReason.LICENCE_REVOKED,
-    "licence.surrender": CancelReason.LICENCE_SURRENDERED,
+# The audit action of each status a bank reports.
+BANK_STATUS_ACTIONS = {
+    BankReportedStatus.ACKNOWLEDGED: actions.REFERRAL_ACKNOWLEDGED,
+    BankReportedStatus.IN_REVIEW: actions.REFERRAL_IN_REVIEW,
+    BankReportedStatus.INFORMATION_REQUESTED: actions.REFERRAL_INFORMATION_REQUESTED,
+    BankReportedStatus.ACCOUNT_OPENED: actions.REFERRAL_ACCOUNT_OPENED,
+    BankReportedStatus.DECLINED: actions.REFERRAL_DECLINED,
 }
 
 
@@ -111,7 +114,7 @@ def _referral_create(
     )
     audit_record(
         actor=actor,
-        action="referral.create",
+        action=actions.REFERRAL_CREATE,
         obj=referral,
         after={"status": referral.status, "bank": bank.name, "consent_reference": referral.consent_reference},
         payload={"consent": consent_text},
@@ -156,7 +159,7 @@ def referral_report_status(
         obj=referral,
         transition=BANK_STATUS_TRANSITIONS[BankReportedStatus(status)],
         actor=actor,
-        action=f"referral.{status}",
+        action=BANK_STATUS_ACTIONS[BankReportedStatus(status)],
         reason=note,
         explain_refusal=_explain_bank_refusal,
         effects=lambda locked: {"reason_code": reason_code} if reason_code else None,
@@ -170,7 +173,7 @@ def referral_mark_delivered(*, referral: Referral) -> Referral:
         obj=referral,
         transition="deliver",
         actor=referral.bank.service_user,
-        action="referral.deliver",
+        action=actions.REFERRAL_DELIVER,
     )
 
 
@@ -190,7 +193,7 @@ def referral_cancel(*, referral: Referral, actor: Any, reason: str = "") -> Refe
             obj=referral,
             transition="cancel",
             actor=actor,
-            action="referral.cancel",
+            action=actions.REFERRAL_CANCEL,
             reason=reason,
             explain_refusal=lambda locked, actor: _("Only a firm admin of the firm may cancel a bank referral."),
         )
@@ -222,7 +225,7 @@ def referral_answer(*, referral: Referral, actor: Any, text: str) -> ReferralAns
         locked.save(update_fields=["updated_at"])  # banks polling with updated_after see it
         audit_record(
             actor=actor,
-            action="referral.answer",
+            action=actions.REFERRAL_ANSWER,
             obj=locked,
             after={"status": locked.status, "answers": locked.answers.count()},
             payload={"question": answer.question, "answer": text},
@@ -240,10 +243,16 @@ def _utc_iso(moment: Any) -> str:
     return str(moment.astimezone(UTC).isoformat().replace("+00:00", "Z"))
 
 
-def referrals_on_licence_change(*, licence: Licence, actor: Any, action: str, reason: str) -> list[Referral]:
+def referrals_on_licence_change(
+    *, licence: Licence, actor: Any, action: actions.AuditAction, reason: str
+) -> list[Referral]:
     """Called inside the transaction of a licence change. Suspension, revocation or surrender cancel
-    the open referrals; every bank that holds a live referral or an opened account hears licence.updated."""
-    cancel_reason = LICENCE_CANCEL_REASONS.get(action)
+    the open referrals (the action's licence effect says so); every bank that holds a live referral or
+    an opened account hears licence.updated."""
+    effect = action.licence_effect
+    if effect is None:
+        raise ValueError(f"{action} is not a licence change: it has no licence effect (audit/actions.py).")
+    cancel_reason = effect.cancels_referrals
     cancelled = []
     if cancel_reason is not None:
         open_referrals = Referral.objects.filter(
@@ -254,7 +263,7 @@ def referrals_on_licence_change(*, licence: Licence, actor: Any, action: str, re
                 obj=referral,
                 transition="cancel_for_licence",
                 actor=actor,
-                action="referral.cancel",
+                action=actions.REFERRAL_CANCEL,
                 reason=reason,
                 reason_code=cancel_reason,
             )
@@ -265,7 +274,7 @@ def referrals_on_licence_change(*, licence: Licence, actor: Any, action: str, re
         status__in=[*choices.OPEN_REFERRAL_STATUSES, ReferralStatus.ACCOUNT_OPENED],
     ).values_list("bank_id", flat=True)
     bank_ids = set(holding) | {referral.bank_id for referral in cancelled}
-    data = licence_event_data(licence, change=action.removeprefix("licence."))
+    data = licence_event_data(licence, change=effect.change)
     for bank in PartnerBank.objects.filter(pk__in=bank_ids).order_by("pk"):
         webhook_queue(bank=bank, event_type=choices.WebhookEvent.LICENCE_UPDATED, data=data, licence=licence)
     return cancelled

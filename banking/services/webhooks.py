@@ -23,6 +23,7 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from applications.models import Licence
+from audit import actions
 from audit.services import audit_record
 from banking import dispatch
 from banking.choices import DeliveryStatus, ReferralStatus, WebhookEvent
@@ -33,7 +34,6 @@ logger = logging.getLogger(__name__)
 
 RESPONSE_EXCERPT_BYTES = 500
 USER_AGENT = "vasp-licensing-webhooks/1.0"
-REPLAY_ACTION = "webhook.replay"
 # The firm answered a bank's request for information (data: referral_id, answered_at). Declared here
 # rather than in banking.choices.WebhookEvent, which this change could not touch; it belongs there.
 
@@ -292,7 +292,7 @@ def webhook_replay(*, delivery: WebhookDelivery, actor: Any) -> WebhookDelivery:
         delivery.save(update_fields=["status", "next_attempt_at", "round_started_at", "url"])
         audit_record(
             actor=actor,
-            action=REPLAY_ACTION,
+            action=actions.WEBHOOK_REPLAY,
             obj=delivery,
             before=before,
             after={"status": delivery.status, "url": delivery.url},

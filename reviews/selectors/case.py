@@ -12,10 +12,10 @@ from typing import Any
 
 from django.db.models import CharField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
-from django.utils.translation import gettext_lazy as _
 
 from applications.models import Document, DocumentFinding, Licence, LicenceApplication, Person
 from applications.selectors import documents_current, people_with_roles
+from audit.actions import label_of
 from audit.models import AuditEvent
 from reviews.models import (
     ChecklistArea,
@@ -155,39 +155,6 @@ def case_timeline(*, application: LicenceApplication) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(condition).order_by("-sequence")
 
 
-# What the timeline calls each action; an action not named here shows as recorded.
-TIMELINE_LABELS: dict[str, Any] = {
-    "application.create": _("Application created"),
-    "application.update": _("Application edited"),
-    "application.sign_declaration": _("Declaration signed"),
-    "application.submit": _("Submitted"),
-    "application.assign": _("Assigned"),
-    "application.accept": _("Accepted for review"),
-    "application.return": _("Returned to the firm"),
-    "application.request_information": _("Information requested"),
-    "application.respond": _("The firm responded"),
-    "application.recommend": _("Recommendation made"),
-    "application.recommend_final_grant": _("Final grant recommended"),
-    "application.decide": _("Decided"),
-    "application.send_back": _("Sent back for further review"),
-    "application.withdraw": _("Withdrawn by the firm"),
-    "document.upload": _("Document uploaded"),
-    "document.copy": _("Document copied from an earlier application"),
-    "document.checks": _("Document checked"),
-    "document.download": _("Document downloaded"),
-    "information_request.answer": _("Question answered"),
-    "information_request.escalate": _("Overdue request escalated"),
-    "screening.run": _("Names screened"),
-    "screening.adjudicate": _("Screening hit adjudicated"),
-    "checklist.record": _("Checklist recorded"),
-    "note.add": _("Internal note added"),
-    "licence.issue": _("Licence issued"),
-    "licence.suspend": _("Licence suspended"),
-    "licence.reinstate": _("Licence reinstated"),
-    "licence.revoke": _("Licence revoked"),
-    "licence.surrender": _("Licence surrendered"),
-    "licence.vary_conditions": _("Licence conditions varied"),
-}
 DETAIL_KEYS = ("reason", "note", "text", "outcome", "area", "status")
 
 
@@ -204,4 +171,4 @@ class TimelineEntry:
         changed = [key for key in after if before.get(key) != after.get(key) and key in ("status", "outcome")]
         change = "; ".join(f"{before.get(key) or '-'} \u2192 {after[key]}" for key in changed)
         detail = next((str(payload[key]) for key in DETAIL_KEYS if payload.get(key)), "")
-        return cls(event=event, label=TIMELINE_LABELS.get(event.action, event.action), change=change, detail=detail)
+        return cls(event=event, label=label_of(event.action), change=change, detail=detail)

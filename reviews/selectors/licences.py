@@ -2,16 +2,14 @@
 licence with its conditions, its proposed and past changes and its audit timeline."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
-from django.utils.translation import gettext_lazy as _
 
 from applications.models import Licence, LicenceCondition
 from audit.models import AuditEvent
 from reviews.models import LicenceChange, LicenceChangeStatus
-from reviews.selectors.case import TIMELINE_LABELS, TimelineEntry
+from reviews.selectors.case import TimelineEntry
 
 
 def licence_list(*, status: str | None = None) -> QuerySet[Licence]:
@@ -31,15 +29,6 @@ def licence_get(*, number: str) -> Licence | None:
         .filter(number=number)
         .first()
     )
-
-
-LICENCE_TIMELINE_LABELS: dict[str, Any] = {
-    **TIMELINE_LABELS,
-    "licence_change.propose": _("Licence change proposed"),
-    "licence_change.approve": _("Licence change approved"),
-    "licence_change.reject": _("Licence change rejected"),
-    "licence_change.withdraw": _("Licence change withdrawn"),
-}
 
 
 def licence_timeline(*, licence: Licence) -> QuerySet[AuditEvent]:
@@ -73,11 +62,7 @@ def licence_page(*, licence: Licence) -> LicencePage:
     conditions = list(licence.conditions.select_related("imposed_by", "lifted_by"))
     changes = list(LicenceChange.objects.filter(licence=licence).select_related("proposed_by", "decided_by"))
     pending = next((change for change in changes if change.status == LicenceChangeStatus.PROPOSED), None)
-    timeline = []
-    for event in licence_timeline(licence=licence):
-        entry = TimelineEntry.of(event)
-        label = LICENCE_TIMELINE_LABELS.get(event.action, entry.label)
-        timeline.append(TimelineEntry(event=event, label=label, change=entry.change, detail=entry.detail))
+    timeline = [TimelineEntry.of(event) for event in licence_timeline(licence=licence)]
     return LicencePage(
         licence=licence,
         in_force=[condition for condition in conditions if condition.lifted_at is None],

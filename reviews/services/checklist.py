@@ -8,6 +8,7 @@ from django.utils import timezone
 from applications.choices import ApplicationStatus
 from applications.models import LicenceApplication
 from applications.rules import is_working_officer
+from audit import actions
 from audit.services import audit_record
 from reviews.models import ChecklistArea, ChecklistItem, ChecklistOutcome
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
@@ -54,7 +55,7 @@ def checklist_item_record(
         item.save()
         audit_record(
             actor=actor,
-            action="checklist.record",
+            action=actions.CHECKLIST_RECORD,
             obj=item,
             before=before,
             after={"outcome": outcome, "note": note},

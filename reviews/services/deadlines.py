@@ -14,6 +14,7 @@ from accounts.choices import RegulatorRole
 from accounts.models import User
 from applications.choices import ApplicationStatus, LicenceStatus
 from applications.models import Licence, LicenceApplication
+from audit import actions
 from audit.services import audit_record
 from notifications.services import firm_recipients, notification_queue
 from reviews.models import InformationRequest
@@ -56,7 +57,7 @@ def _escalate(request_id: int) -> bool:
         application = request.application
         audit_record(
             actor=None,
-            action="information_request.escalate",
+            action=actions.INFORMATION_REQUEST_ESCALATE,
             obj=request,
             payload={"application": application.reference, "due_date": request.due_date.isoformat()},
         )

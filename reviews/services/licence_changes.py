@@ -17,6 +17,7 @@ from django.utils import timezone
 from applications import services as licence_services
 from applications.models import Licence
 from applications.services.licences import LIVE_STATUSES
+from audit import actions
 from audit.services import audit_record
 from reviews.models import LicenceChange, LicenceChangeAction, LicenceChangeStatus
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
@@ -103,7 +104,7 @@ def licence_change_propose(
         )
         audit_record(
             actor=actor,
-            action="licence_change.propose",
+            action=actions.LICENCE_CHANGE_PROPOSE,
             obj=change,
             after={"status": change.status},
             payload={
@@ -158,7 +159,9 @@ def _decide(change: LicenceChange, actor: Any, *, status: str, note: str) -> Lic
     change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     audit_record(
         actor=actor,
-        action=f"licence_change.{'approve' if status == LicenceChangeStatus.APPROVED else 'reject'}",
+        action=(
+            actions.LICENCE_CHANGE_APPROVE if status == LicenceChangeStatus.APPROVED else actions.LICENCE_CHANGE_REJECT
+        ),
         obj=change,
         before={"status": before},
         after={"status": status},
@@ -207,7 +210,7 @@ def licence_change_withdraw(*, change: LicenceChange, actor: Any) -> LicenceChan
         change.save(update_fields=["status", "decided_by", "decided_at"])
         audit_record(
             actor=actor,
-            action="licence_change.withdraw",
+            action=actions.LICENCE_CHANGE_WITHDRAW,
             obj=change,
             before={"status": LicenceChangeStatus.PROPOSED},
             after={"status": change.status},

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts.rules import is_auditor, is_regulator
 from applications.models import LicenceApplication
+from audit import actions
 from audit.services import audit_record
 from reviews.models import InternalNote
 from vasp_licensing.errors import NotPermitted, ValidationFailed
@@ -31,7 +32,7 @@ def note_add(*, application: LicenceApplication, actor: Any, text: str) -> Inter
         note = InternalNote.objects.create(application=application, author=actor, text=text)
         audit_record(
             actor=actor,
-            action="note.add",
+            action=actions.NOTE_ADD,
             obj=note,
             payload={"application": application.reference, "text": text},
         )

@@ -3,11 +3,11 @@ submitted, and its licence.
 
 The workspace's timeline (reviews.selectors.case.case_timeline) shows every audit event of a case,
 internal notes, checklist work, screening and recommendations included. The firm's timeline is built
-from the same trail through an explicit allow-list: an action not named in FIRM_TIMELINE never reaches
-the firm, and of each allowed event only the details named here are shown (never the payload as such).
+from the same trail through an explicit allow-list: an action without a firm label in audit.actions never
+reaches the firm, and of each allowed event only the details its firm_keys name are shown (never the
+payload as such).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,7 +16,6 @@ from django.db.models import CharField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import FirmMembership
 from applications.choices import ApplicationStatus, DecisionOutcome
@@ -28,90 +27,11 @@ from applications.models import (
     LicenceApplication,
     LicenceCondition,
 )
+from audit.actions import action_for, registered
 from audit.models import AuditEvent
 from reviews.models import Decision, InformationRequest, InformationRequestItem
 
 Payload = dict[str, Any]
-
-
-def _reason(event: AuditEvent) -> str:
-    return str((event.payload or {}).get("reason") or "")
-
-
-def _created(event: AuditEvent) -> str:
-    source = (event.payload or {}).get("copied_from")
-    return _("Copied from %(reference)s.") % {"reference": source} if source else ""
-
-
-def _information_requested(event: AuditEvent) -> str:
-    payload = event.payload or {}
-    if not payload.get("due_date"):
-        return ""
-    return _("%(count)s question(s), due %(due)s.") % {"count": payload.get("items", "?"), "due": payload["due_date"]}
-
-
-def _answered(event: AuditEvent) -> str:
-    return event.object_label  # "N. the question": the firm's own request item
-
-
-def _attached(event: AuditEvent) -> str:
-    payload = event.payload or {}
-    return _("%(name)s (version %(version)s)") % {"name": payload.get("name", ""), "version": payload.get("version")}
-
-
-def _decided(event: AuditEvent) -> str:
-    """The outcome; a refusal's reasons (the firm is told why), or the licence number. Never the recommendation."""
-    payload = event.payload or {}
-    outcome = payload.get("outcome")
-    if outcome == DecisionOutcome.REFUSE:
-        return _("Refused: %(reasons)s") % {"reasons": _reason(event)}
-    if outcome == DecisionOutcome.APPROVE_IN_PRINCIPLE:
-        return _("Approved in principle.")
-    if outcome == DecisionOutcome.APPROVE:
-        return _("Approved; licence %(number)s issued.") % {"number": payload.get("licence", "")}
-    return ""
-
-
-def _conditions_varied(event: AuditEvent) -> str:
-    imposed = (event.after or {}).get("imposed") or []
-    lifted = (event.before or {}).get("lifted") or []
-    parts = []
-    if imposed:
-        parts.append(_("Imposed: %(conditions)s") % {"conditions": "; ".join(imposed)})
-    if lifted:
-        parts.append(_("Lifted: %(conditions)s") % {"conditions": "; ".join(lifted)})
-    return " ".join(parts)
-
-
-def _nothing(event: AuditEvent) -> str:
-    return ""
-
-
-@dataclass(frozen=True)
-class FirmEvent:
-    label: Any
-    detail: Callable[[AuditEvent], str]
-
-
-# The only actions the firm's timeline shows. Recommendations, send-backs, assignments, checklist work,
-# internal notes, screening and document checks are the regulator's working record: not here.
-FIRM_TIMELINE: dict[str, FirmEvent] = {
-    "application.create": FirmEvent(gettext_lazy("Application started"), _created),
-    "application.submit": FirmEvent(gettext_lazy("Application submitted"), _nothing),
-    "application.accept": FirmEvent(gettext_lazy("Accepted for review"), _nothing),
-    "application.return": FirmEvent(gettext_lazy("Returned to the firm"), _reason),
-    "application.request_information": FirmEvent(gettext_lazy("Information requested"), _information_requested),
-    "information_request.answer": FirmEvent(gettext_lazy("Question answered"), _answered),
-    "information_request.attach_document": FirmEvent(gettext_lazy("Document attached to an answer"), _attached),
-    "application.respond": FirmEvent(gettext_lazy("Answers sent to the regulator"), _nothing),
-    "application.decide": FirmEvent(gettext_lazy("Decision"), _decided),
-    "application.withdraw": FirmEvent(gettext_lazy("Application withdrawn"), _reason),
-    "licence.suspend": FirmEvent(gettext_lazy("Licence suspended"), _reason),
-    "licence.reinstate": FirmEvent(gettext_lazy("Licence reinstated"), _reason),
-    "licence.revoke": FirmEvent(gettext_lazy("Licence revoked"), _reason),
-    "licence.surrender": FirmEvent(gettext_lazy("Licence surrendered"), _reason),
-    "licence.vary_conditions": FirmEvent(gettext_lazy("Licence conditions varied"), _conditions_varied),
-}
 
 
 @dataclass(frozen=True)
@@ -124,6 +44,11 @@ class FirmTimelineEntry:
 
 def _text_ids(queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.annotate(object_key=Cast("pk", CharField())).values("object_key")
+
+
+def firm_action_codes() -> list[str]:
+    """The only actions the firm's timeline shows: those audit.actions gives a firm label."""
+    return [action.code for action in registered() if action.firm_sees]
 
 
 def firm_timeline_events(*, application: LicenceApplication) -> QuerySet[AuditEvent]:
@@ -139,7 +64,7 @@ def firm_timeline_events(*, application: LicenceApplication) -> QuerySet[AuditEv
             object_id__in=_text_ids(Licence.objects.filter(application=application)),
         )
     )
-    return AuditEvent.objects.filter(about, action__in=list(FIRM_TIMELINE)).order_by("-sequence")
+    return AuditEvent.objects.filter(about, action__in=firm_action_codes()).order_by("-sequence")
 
 
 def _named_actors(events: list[AuditEvent], *, application: LicenceApplication) -> set[int]:
@@ -160,10 +85,16 @@ def firm_timeline(*, application: LicenceApplication) -> list[FirmTimelineEntry]
     named = _named_actors(events, application=application)
     entries = []
     for event in events:
-        spec = FIRM_TIMELINE[event.action]
+        action = action_for(event.action)
+        assert action is not None and action.firm_sees  # firm_timeline_events filtered on firm_action_codes()
+        facts = action.firm_facts(
+            payload=event.payload, before=event.before, after=event.after, object_label=event.object_label
+        )
         who = event.actor_label if event.actor_id in named else _("The regulator")
         entries.append(
-            FirmTimelineEntry(occurred_at=event.occurred_at, label=spec.label, who=who, detail=spec.detail(event))
+            FirmTimelineEntry(
+                occurred_at=event.occurred_at, label=action.firm_label, who=who, detail=action.firm_text(facts)
+            )
         )
     return entries
 
