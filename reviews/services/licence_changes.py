@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import services as licence_services
+from applications.choices import LIVE_LICENCE_STATUSES
 from applications.models import Licence
-from applications.services.licences import LIVE_STATUSES
 from audit.services import audit_record
 from reviews.models import LicenceChange, LicenceChangeAction
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
@@ -34,7 +34,7 @@ def licence_change_possible(*, licence: Licence, action: str) -> bool:
     """Whether `action` can follow from the licence's state now (the model's transitions say, for the three
     that are transitions; conditions may be varied while the licence is active or suspended)."""
     if action == A.VARY_CONDITIONS:
-        return licence.status in LIVE_STATUSES
+        return licence.status in LIVE_LICENCE_STATUSES
     meta = getattr(licence, action)._django_fsm
     return bool(meta.has_transition(licence.status))
 
