@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from applications.choices import DecisionOutcome, RecommendationOutcome
@@ -225,22 +225,13 @@ class LicenceChange(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status,
         source=LicenceChangeStatus.PROPOSED,
-        target=LicenceChangeStatus.APPROVED,
+        target=RETURN_VALUE(LicenceChangeStatus.APPROVED, LicenceChangeStatus.REJECTED),
         permission=rules_permission("licences.decide_change"),
     )
-    def approve(self, *, note: str, at: Any, by: Any = None, description: str = "") -> None:
+    def decide(self, *, outcome: str, note: str, at: Any, by: Any = None, description: str = "") -> str:
+        """Approve or reject (the checker); carrying an approval out is the service's."""
         self.decided_by, self.decided_at, self.decision_note = by, at, note
-
-    @fsm_log_by
-    @fsm_log_description
-    @transition(
-        field=status,
-        source=LicenceChangeStatus.PROPOSED,
-        target=LicenceChangeStatus.REJECTED,
-        permission=rules_permission("licences.decide_change"),
-    )
-    def reject(self, *, note: str, at: Any, by: Any = None, description: str = "") -> None:
-        self.decided_by, self.decided_at, self.decision_note = by, at, note
+        return outcome
 
     @fsm_log_by
     @fsm_log_description

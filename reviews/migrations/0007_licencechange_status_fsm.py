@@ -5,15 +5,25 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0006_informationrequestitem_documents'),
+        ("reviews", "0006_informationrequestitem_documents"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='licencechange',
-            name='status',
-            field=django_fsm.FSMField(choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], db_index=True, default='proposed', max_length=10, protected=True),
+            model_name="licencechange",
+            name="status",
+            field=django_fsm.FSMField(
+                choices=[
+                    ("proposed", "Proposed"),
+                    ("approved", "Approved"),
+                    ("rejected", "Rejected"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                db_index=True,
+                default="proposed",
+                max_length=10,
+                protected=True,
+            ),
         ),
     ]

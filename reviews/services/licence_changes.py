@@ -18,7 +18,7 @@ from applications import services as licence_services
 from applications.choices import LIVE_LICENCE_STATUSES
 from applications.models import Licence
 from audit.services import audit_record
-from reviews.models import LicenceChange, LicenceChangeAction
+from reviews.models import LicenceChange, LicenceChangeAction, LicenceChangeStatus
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
 from vasp_licensing.transitions import fire, lock
 
@@ -134,7 +134,8 @@ EXECUTE: dict[str, Callable[[Licence, Any, LicenceChange], Licence]] = {
 }
 
 
-def _already_decided(change: LicenceChange, *, verb: str) -> Callable[[LicenceChange], str]:
+def _already_decided(*, verb: str) -> Callable[[LicenceChange], str]:
+    """The refusal of a change no longer open, worded for what was tried."""
     return lambda locked: (
         f"This change to licence {locked.licence} is already {locked.get_status_display().lower()}; "
         f"it cannot be {verb}."
@@ -150,25 +151,26 @@ def _explain_decide_refusal(change: LicenceChange, actor: Any) -> str:
     return "Only a licensing manager or a senior officer may decide a change to a licence."
 
 
-def _decide(change: LicenceChange, actor: Any, *, transition: str, note: str, verb: str) -> LicenceChange:
-    """Fire approve or reject with the licence row locked first (the order every licence service locks in)."""
+def _decide(change: LicenceChange, actor: Any, *, outcome: str, note: str, verb: str) -> LicenceChange:
+    """Approve or reject, the licence row locked first (the order every licence service locks in)."""
     licence = lock(change.licence)
 
     def effects(decided: LicenceChange) -> dict[str, Any]:
         decided.licence = licence
-        if transition == "approve":
+        if outcome == LicenceChangeStatus.APPROVED:
             decided.licence = EXECUTE[decided.action](licence, actor, decided)
         return {"licence": licence.number, "change": decided.action, "note": note}
 
     return fire(
         obj=change,
-        transition=transition,
+        transition="decide",
         actor=actor,
-        action=f"licence_change.{transition}",
+        action="licence_change.approve" if outcome == LicenceChangeStatus.APPROVED else "licence_change.reject",
         reason=None,
-        explain_invalid=_already_decided(change, verb=verb),
+        explain_invalid=_already_decided(verb=verb),
         explain_refusal=_explain_decide_refusal,
         effects=effects,
+        outcome=outcome,
         note=note,
         at=timezone.now(),
     )
@@ -183,14 +185,14 @@ def licence_change_approve(*, change: LicenceChange, actor: Any, note: str = "")
     """
     note = (note or "").strip()
     with transaction.atomic():
-        return _decide(change, actor, transition="approve", note=note, verb="approved")
+        return _decide(change, actor, outcome=LicenceChangeStatus.APPROVED, note=note, verb="approved")
 
 
 def licence_change_reject(*, change: LicenceChange, actor: Any, note: str) -> LicenceChange:
     """Reject a proposed change; the licence is untouched. Same checker rule as approval; a note is required."""
     note = _clean_reasons(note, what="Reasons for rejecting")
     with transaction.atomic():
-        return _decide(change, actor, transition="reject", note=note, verb="rejected")
+        return _decide(change, actor, outcome=LicenceChangeStatus.REJECTED, note=note, verb="rejected")
 
 
 def licence_change_withdraw(*, change: LicenceChange, actor: Any) -> LicenceChange:
@@ -208,7 +210,7 @@ def licence_change_withdraw(*, change: LicenceChange, actor: Any) -> LicenceChan
             actor=actor,
             action="licence_change.withdraw",
             reason=None,
-            explain_invalid=_already_decided(change, verb="withdrawn"),
+            explain_invalid=_already_decided(verb="withdrawn"),
             explain_refusal=lambda _change, _actor: "Only the officer who proposed a change may withdraw it.",
             effects=effects,
             at=timezone.now(),

@@ -5,15 +5,24 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('screening', '0001_initial'),
+        ("screening", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='screeninghit',
-            name='status',
-            field=django_fsm.FSMField(choices=[('open', 'Open: waiting for an officer'), ('true_match', 'True match'), ('false_match', 'False match')], db_index=True, default='open', max_length=20, protected=True),
+            model_name="screeninghit",
+            name="status",
+            field=django_fsm.FSMField(
+                choices=[
+                    ("open", "Open: waiting for an officer"),
+                    ("true_match", "True match"),
+                    ("false_match", "False match"),
+                ],
+                db_index=True,
+                default="open",
+                max_length=20,
+                protected=True,
+            ),
         ),
     ]
