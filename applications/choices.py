@@ -18,6 +18,15 @@ class ApplicationStatus(models.TextChoices):
 TERMINAL_STATUSES = frozenset(
     {ApplicationStatus.RETURNED, ApplicationStatus.APPROVED, ApplicationStatus.REFUSED, ApplicationStatus.WITHDRAWN}
 )
+# A case is open, on the regulator's desk and counting towards an officer's load, from submission until
+# the final decision: neither a draft nor at an end.
+OPEN_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.INFORMATION_REQUESTED,
+    ApplicationStatus.PENDING_DECISION,
+    ApplicationStatus.APPROVED_IN_PRINCIPLE,
+)
 # A firm may withdraw until the final decision; approval in principle is not yet a licence.
 WITHDRAWABLE_STATUSES = (
     ApplicationStatus.DRAFT,
@@ -86,3 +95,7 @@ class LicenceStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
     REVOKED = "revoked", _("Revoked")
     SURRENDERED = "surrendered", _("Surrendered")
+
+
+# A live licence may still be varied, suspended or reinstated, and falls due for its annual fee.
+LIVE_LICENCE_STATUSES = (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)

@@ -182,6 +182,16 @@ class ReferenceSequence(models.Model):
         return f"{self.name} {self.year}: {self.last_value}"
 
 
+class LicenceApplicationQuerySet(models.QuerySet["LicenceApplication"]):
+    def open(self) -> "LicenceApplicationQuerySet":
+        """Open cases: submitted and not yet at an end (choices.OPEN_STATUSES); drafts are the firm's alone."""
+        return self.filter(status__in=choices.OPEN_STATUSES)
+
+    def not_ended(self) -> "LicenceApplicationQuerySet":
+        """Drafts and open cases: everything not yet returned, decided or withdrawn."""
+        return self.exclude(status__in=choices.TERMINAL_STATUSES)
+
+
 class LicenceApplication(ConcurrentTransitionMixin, models.Model):
     """A firm's application for one licence type. Only the transitions below change `status`."""
 
@@ -214,6 +224,8 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True, help_text="The pledge clock starts here.")
     decided_at = models.DateTimeField(null=True, blank=True)
     closing_reasons = models.TextField(blank=True, help_text="Why it was returned, refused or withdrawn.")
+
+    objects = LicenceApplicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -410,6 +422,15 @@ class DocumentFinding(models.Model):
         return f"{self.check_code}: {self.outcome}"
 
 
+class LicenceQuerySet(models.QuerySet["Licence"]):
+    def live(self) -> "LicenceQuerySet":
+        """Active or suspended: not yet revoked or surrendered (choices.LIVE_LICENCE_STATUSES)."""
+        return self.filter(status__in=choices.LIVE_LICENCE_STATUSES)
+
+    def active(self) -> "LicenceQuerySet":
+        return self.filter(status=L.ACTIVE)
+
+
 class Licence(ConcurrentTransitionMixin, models.Model):
     """A granted licence, with its own life: active, suspended (and back), revoked or surrendered."""
 
@@ -422,6 +443,8 @@ class Licence(ConcurrentTransitionMixin, models.Model):
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_reason = models.TextField(blank=True)
+
+    objects = LicenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]

@@ -86,3 +86,5 @@ def proposed_the_change(user: Any, change: Any) -> bool:
 # Maker and checker of a licence change (reviews.LicenceChange): the proposal is the object to decide.
 rules.add_perm("licences.propose_change", is_licensing_manager | is_senior_officer)
 rules.add_perm("licences.decide_change", (is_licensing_manager | is_senior_officer) & ~proposed_the_change)
+# Only the maker takes a proposal back.
+rules.add_perm("licences.withdraw_change", proposed_the_change)

@@ -57,6 +57,12 @@ class PartnerBank(models.Model):
         return self.scopes.split()
 
 
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def open(self) -> "ReferralQuerySet":
+        """Still in the bank's hands: neither an account opened, declined nor cancelled."""
+        return self.filter(status__in=choices.OPEN_REFERRAL_STATUSES)
+
+
 class Referral(ConcurrentTransitionMixin, models.Model):
     """A licensed firm's consented introduction to one partner bank, and the bank's onboarding progress."""
 
@@ -80,6 +86,8 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

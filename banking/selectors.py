@@ -9,7 +9,6 @@ from django_fsm_log.models import StateLog
 
 from applications.choices import PersonRoleKind
 from applications.models import Firm, LicenceCondition, Person
-from banking import choices
 from banking.choices import DeliveryStatus
 from banking.models import PartnerBank, Referral, ReferralAnswer
 
@@ -84,10 +83,7 @@ def webhook_endpoints_failing() -> QuerySet[PartnerBank]:
 
 def partner_banks_for_firm(*, firm: Firm) -> list[tuple[PartnerBank, Referral | None]]:
     """Every active partner bank, each with the firm's open referral to it (None when the firm may choose it)."""
-    open_referrals = {
-        referral.bank_id: referral
-        for referral in Referral.objects.filter(firm=firm, status__in=choices.OPEN_REFERRAL_STATUSES)
-    }
+    open_referrals = {referral.bank_id: referral for referral in Referral.objects.open().filter(firm=firm)}
     return [(bank, open_referrals.get(bank.pk)) for bank in PartnerBank.objects.filter(is_active=True)]
 
 

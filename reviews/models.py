@@ -1,9 +1,14 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from applications.choices import DecisionOutcome, RecommendationOutcome
+from vasp_licensing.fsm import rules_permission
 
 
 class InformationRequest(models.Model):
@@ -164,17 +169,27 @@ class LicenceChangeStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class LicenceChange(models.Model):
+class LicenceChangeQuerySet(models.QuerySet["LicenceChange"]):
+    def open(self) -> "LicenceChangeQuerySet":
+        """Proposed and not yet decided or withdrawn: at most one per licence."""
+        return self.filter(status=LicenceChangeStatus.PROPOSED)
+
+
+class LicenceChange(ConcurrentTransitionMixin, models.Model):
     """A proposed change to a licence (the maker), carried out only when another officer approves it
-    (the checker). Written only by reviews.services.licence_changes."""
+    (the checker). Written only by reviews.services.licence_changes; only the transitions below change `status`."""
 
     licence = models.ForeignKey("applications.Licence", on_delete=models.PROTECT, related_name="changes")
     action = models.CharField(max_length=20, choices=LicenceChangeAction.choices)
     reasons = models.TextField()
     impose = models.JSONField(default=list, blank=True, help_text="Condition texts to impose.")
     lift = models.JSONField(default=list, blank=True, help_text="Ids of the conditions to lift.")
-    status = models.CharField(
-        max_length=10, choices=LicenceChangeStatus.choices, default=LicenceChangeStatus.PROPOSED, db_index=True
+    status = FSMField(
+        max_length=10,
+        choices=LicenceChangeStatus.choices,
+        default=LicenceChangeStatus.PROPOSED,
+        protected=True,
+        db_index=True,
     )
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -183,6 +198,8 @@ class LicenceChange(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+
+    objects = LicenceChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-proposed_at", "-pk"]
@@ -200,3 +217,29 @@ class LicenceChange(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == LicenceChangeStatus.PROPOSED
+
+    # Fired only by reviews.services.licence_changes, which carries an approved change out.
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=LicenceChangeStatus.PROPOSED,
+        target=RETURN_VALUE(LicenceChangeStatus.APPROVED, LicenceChangeStatus.REJECTED),
+        permission=rules_permission("licences.decide_change"),
+    )
+    def decide(self, *, outcome: str, note: str, at: Any, by: Any = None, description: str = "") -> str:
+        """Approve or reject (the checker); carrying an approval out is the service's."""
+        self.decided_by, self.decided_at, self.decision_note = by, at, note
+        return outcome
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=LicenceChangeStatus.PROPOSED,
+        target=LicenceChangeStatus.WITHDRAWN,
+        permission=rules_permission("licences.withdraw_change"),
+    )
+    def withdraw(self, *, at: Any, by: Any = None, description: str = "") -> None:
+        self.decided_by, self.decided_at = by, at

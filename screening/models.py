@@ -1,9 +1,14 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from screening.choices import EntryKind, HitStatus, ListSource
+from vasp_licensing.fsm import rules_permission
 
 
 class SanctionsEntry(models.Model):
@@ -45,8 +50,15 @@ class SanctionsNameKey(models.Model):
         return self.key
 
 
-class ScreeningHit(models.Model):
-    """A name of the firm or of one of its people that resembles a listed name, waiting for an officer."""
+class ScreeningHitQuerySet(models.QuerySet["ScreeningHit"]):
+    def open(self) -> "ScreeningHitQuerySet":
+        """Waiting for an officer: nobody has said yet whether it is a true or a false match."""
+        return self.filter(status=HitStatus.OPEN)
+
+
+class ScreeningHit(ConcurrentTransitionMixin, models.Model):
+    """A name of the firm or of one of its people that resembles a listed name, waiting for an officer.
+    Only the transition below changes `status`."""
 
     application = models.ForeignKey(
         "applications.LicenceApplication", on_delete=models.PROTECT, related_name="screening_hits"
@@ -63,7 +75,7 @@ class ScreeningHit(models.Model):
     matched_name = models.CharField(max_length=500, help_text="The listed name or alias it matched.")
     entry = models.ForeignKey(SanctionsEntry, on_delete=models.PROTECT, related_name="hits")
     score = models.PositiveSmallIntegerField(help_text="Similarity, 0 to 100.")
-    status = models.CharField(max_length=20, choices=HitStatus.choices, default=HitStatus.OPEN, db_index=True)
+    status = FSMField(max_length=20, choices=HitStatus.choices, default=HitStatus.OPEN, protected=True, db_index=True)
     adjudicated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -71,6 +83,8 @@ class ScreeningHit(models.Model):
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_screened_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScreeningHitQuerySet.as_manager()
 
     class Meta:
         ordering = ["application", "-score", "pk"]
@@ -109,3 +123,17 @@ class ScreeningHit(models.Model):
             f"({self.entry.get_source_display()} {self.entry.source_id}, score {self.score}): "
             f"{self.get_status_display().lower()}"
         )
+
+    # Fired only by screening.services.screening_adjudicate. A hit may be adjudicated again (new evidence),
+    # so every status is a source; the service refuses once the application is at an end.
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=list(HitStatus),
+        target=RETURN_VALUE(HitStatus.TRUE_MATCH, HitStatus.FALSE_MATCH),
+        permission=rules_permission("screening.adjudicate_hit"),
+    )
+    def adjudicate(self, *, status: str, note: str, at: Any, by: Any = None, description: str = "") -> str:
+        self.note, self.adjudicated_by, self.adjudicated_at = note, by, at
+        return status

@@ -1,7 +1,5 @@
 from django.db.models import QuerySet
 
-from applications.choices import TERMINAL_STATUSES
-from applications.choices import ApplicationStatus as S
 from applications.models import LicenceApplication
 from screening.choices import BLOCKING_STATUSES, HitStatus
 from screening.models import SanctionsEntry, SanctionsNameKey, ScreeningHit
@@ -26,4 +24,4 @@ def screening_candidates(*, keys: set[str]) -> QuerySet[SanctionsEntry]:
 
 def screening_open_applications_of_firm(*, firm_id: int) -> QuerySet[LicenceApplication]:
     """Applications of a firm that screening still concerns: submitted, and not yet at an end."""
-    return LicenceApplication.objects.filter(firm_id=firm_id).exclude(status__in=[S.DRAFT, *TERMINAL_STATUSES])
+    return LicenceApplication.objects.open().filter(firm_id=firm_id)

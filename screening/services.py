@@ -5,7 +5,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import rules
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,11 +14,12 @@ from applications.models import Firm, LicenceApplication, Person
 from audit import actions
 from audit.services import audit_record
 from screening import matching
-from screening.choices import ADJUDICATED_STATUSES, HitStatus, ListSource
+from screening.choices import ADJUDICATED_STATUSES, ListSource
 from screening.loaders import ListedEntry, detect_source, read_entries
 from screening.models import SanctionsEntry, SanctionsNameKey, ScreeningHit
 from screening.selectors import screening_candidates, screening_open_applications_of_firm
-from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
+from vasp_licensing.errors import InvalidTransition, ValidationFailed
+from vasp_licensing.transitions import fire
 
 LOAD_BATCH_SIZE = 500
 ENTRY_FIELDS = ("kind", "name", "aliases", "birth_dates", "countries", "programme", "reference", "listed_on")
@@ -185,7 +185,7 @@ def _screen(*, application_id: int, person_id: int | None = None) -> ScreeningRe
                     result.hits_new += 1
                 else:
                     result.hits_existing += 1
-        result.hits_open = application.screening_hits.filter(status=HitStatus.OPEN).count()
+        result.hits_open = application.screening_hits.open().count()
         audit_record(
             actor=None, action=actions.SCREENING_RUN, obj=application, payload={**result.as_dict(), "person": person_id}
         )
@@ -221,33 +221,34 @@ def screening_adjudicate(*, hit: ScreeningHit, actor: Any, status: str, note: st
     if not note:
         raise ValidationFailed("A note saying why is required to adjudicate a screening hit.")
     with transaction.atomic():
+        # The application first: a screening run holds the same lock while it refreshes hits.
         application = LicenceApplication.objects.select_for_update().get(pk=hit.application_id)
-        locked = ScreeningHit.objects.select_for_update().select_related("entry").get(pk=hit.pk)
-        locked.application = application
-        if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
-            raise NotPermitted("Sign in to adjudicate screening hits.")
-        if not rules.has_perm("screening.adjudicate_hit", actor, locked):
-            raise NotPermitted(f"Only the case officer assigned to {application} adjudicates its screening hits.")
-        if application.status in TERMINAL_STATUSES:
-            raise InvalidTransition(f"Application {application} is {application.get_status_display().lower()}.")
-        return _adjudicate(locked, actor=actor, status=status, note=note)
 
+        def check(locked: ScreeningHit) -> None:
+            if application.status in TERMINAL_STATUSES:
+                raise InvalidTransition(f"Application {application} is {application.get_status_display().lower()}.")
 
-def _adjudicate(hit: ScreeningHit, *, actor: Any, status: str, note: str) -> ScreeningHit:
-    before = hit.status
-    hit.status, hit.note, hit.adjudicated_by, hit.adjudicated_at = status, note, actor, timezone.now()
-    hit.save(update_fields=["status", "note", "adjudicated_by", "adjudicated_at"])
-    audit_record(
-        actor=actor,
-        action=actions.SCREENING_ADJUDICATE,
-        obj=hit,
-        before={"status": before},
-        after={"status": status},
-        payload={
-            "application": hit.application.reference,
-            "entry": f"{hit.entry.source}:{hit.entry.source_id}",
-            "score": hit.score,
-            "note": note,
-        },
-    )
-    return hit
+        def effects(locked: ScreeningHit) -> dict[str, Any]:
+            locked.application = application
+            return {
+                "application": application.reference,
+                "entry": f"{locked.entry.source}:{locked.entry.source_id}",
+                "score": locked.score,
+                "note": note,
+            }
+
+        return fire(
+            obj=hit,
+            transition="adjudicate",
+            actor=actor,
+            action=actions.SCREENING_ADJUDICATE,
+            reason=None,
+            check=check,
+            explain_refusal=lambda _hit, _actor: (
+                f"Only the case officer assigned to {application} adjudicates its screening hits."
+            ),
+            effects=effects,
+            status=status,
+            note=note,
+            at=timezone.now(),
+        )

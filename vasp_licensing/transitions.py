@@ -35,8 +35,9 @@ def fire(
     transition: str,
     actor: Any,
     action: AuditAction,
-    reason: str = "",
+    reason: str | None = "",
     check: Callable[[M], None] | None = None,
+    explain_invalid: Callable[[M], str | None] | None = None,
     explain_refusal: Callable[[M, Any], str | None] | None = None,
     effects: Callable[[M], dict[str, Any] | None] | None = None,
     **transition_kwargs: Any,
@@ -46,7 +47,8 @@ def fire(
     Order of refusals: not from this state (InvalidTransition), not this actor (NotPermitted),
     conditions with the list of what is missing (ConditionsNotMet). Nothing is changed on refusal.
     `effects` runs after the state change in the same transaction; what it returns goes into the
-    audit event's payload.
+    audit event's payload. `reason=None` is for a machine whose transitions take no reason: the payload is
+    then exactly what `effects` returns. `explain_invalid` may word the "not from this state" refusal.
     """
     with transaction.atomic():
         locked = lock(obj)
@@ -56,7 +58,8 @@ def fire(
         label = f"{locked._meta.verbose_name} {locked}"
         verb = transition.replace("_", " ")
         if not meta.has_transition(source):
-            raise InvalidTransition(f"Cannot {verb} {label}: it is {state_label(locked, meta.field.name)}.")
+            specific = explain_invalid(locked) if explain_invalid else None
+            raise InvalidTransition(specific or f"Cannot {verb} {label}: it is {state_label(locked, meta.field.name)}.")
         if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
             raise NotPermitted(f"Sign in to {verb} {label}.")
         if not meta.has_transition_perm(locked, source, actor):
@@ -67,20 +70,22 @@ def fire(
         if not meta.conditions_met(locked, source):
             raise ConditionsNotMet(f"The conditions to {verb} {label} are not met.")
         try:
-            method(by=actor, description=reason, **transition_kwargs)
+            method(by=actor, description=reason or "", **transition_kwargs)
             locked.save()
         except ConcurrentTransition as exc:
             raise ConcurrentChange(
                 f"{label} was changed by someone else at the same time; reload and try again."
             ) from exc
         payload = effects(locked) if effects is not None else None
+        if reason is not None:
+            payload = {"reason": reason, **(payload or {})} if reason or payload else None
         event = audit_record(
             actor=actor,
             action=action,
             obj=locked,
             before={meta.field.name: source},
             after={meta.field.name: meta.field.get_state(locked)},
-            payload={"reason": reason, **(payload or {})} if reason or payload else None,
+            payload=payload,
         )
         notify_on_commit(event)
     return locked

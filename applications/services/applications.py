@@ -48,11 +48,7 @@ def application_create(
         raise ValidationFailed("Unknown fields", details=sorted(unknown))
     with transaction.atomic():
         Firm.objects.select_for_update().get(pk=firm.pk)  # one open application per type, even under races
-        open_one = (
-            LicenceApplication.objects.filter(firm=firm, licence_type=licence_type)
-            .exclude(status__in=choices.TERMINAL_STATUSES)
-            .first()
-        )
+        open_one = LicenceApplication.objects.not_ended().filter(firm=firm, licence_type=licence_type).first()
         if open_one is not None:
             raise ValidationFailed(
                 _("%(firm)s already has an open application for %(licence_type)s: %(reference)s.")

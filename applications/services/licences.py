@@ -7,6 +7,7 @@ import rules
 from django.db import transaction
 from django.utils import timezone
 
+from applications.choices import LIVE_LICENCE_STATUSES
 from applications.models import Licence, LicenceApplication, LicenceCondition
 from applications.services.references import next_reference
 from applications.signals import licence_changed
@@ -15,8 +16,6 @@ from audit.services import audit_record
 from notifications.services import notify_on_commit
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
 from vasp_licensing.transitions import fire, lock
-
-LIVE_STATUSES = ("active", "suspended")
 
 
 def next_licence_number(*, prefix: str) -> str:
@@ -93,7 +92,7 @@ def licence_conditions_vary(
         licence = lock(licence)
         if actor is None or not rules.has_perm("licences.vary_conditions", actor, licence):
             raise NotPermitted("Only a licensing manager or a senior officer may vary licence conditions.")
-        if licence.status not in LIVE_STATUSES:
+        if licence.status not in LIVE_LICENCE_STATUSES:
             raise InvalidTransition(
                 f"Licence {licence} is {licence.get_status_display().lower()}; its conditions are final."
             )

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.selectors import firm_member_ids, user_is_regulator_staff
-from applications.choices import TERMINAL_STATUSES, ApplicationStatus
 from applications.models import Firm, Licence, LicenceApplication
 from applications.portal.access import MemberRequiredMixin, firm_for_member, firms_of, form_error, refused_status
 from banking import selectors
@@ -62,12 +61,7 @@ def why_not_qualifying(firm: Firm) -> str:
             "The firm's licence %(number)s is %(status)s. Bank referrals are for firms with an active licence "
             "or an approval in principle."
         ) % {"number": licence.number, "status": licence.get_status_display().lower()}
-    pending = (
-        LicenceApplication.objects.filter(firm=firm)
-        .exclude(status__in=[*TERMINAL_STATUSES, ApplicationStatus.DRAFT])
-        .order_by("-created_at")
-        .first()
-    )
+    pending = LicenceApplication.objects.open().filter(firm=firm).order_by("-created_at").first()
     if pending is not None:
         return _(
             "The firm's application %(reference)s is %(status)s. Once it is approved, or approved in principle, "

@@ -89,11 +89,7 @@ def _referral_checks(*, firm: Firm, banks: Sequence[PartnerBank]) -> LicenceAppl
     inactive = [bank.name for bank in banks if not bank.is_active]
     if inactive:
         raise ValidationFailed(_("These banks take no referrals at present"), details=inactive)
-    already = list(
-        Referral.objects.filter(firm=firm, bank__in=banks, status__in=choices.OPEN_REFERRAL_STATUSES).values_list(
-            "bank__name", flat=True
-        )
-    )
+    already = list(Referral.objects.open().filter(firm=firm, bank__in=banks).values_list("bank__name", flat=True))
     if already:
         raise ValidationFailed(_("The firm has an open referral to these banks already"), details=sorted(already))
     return application
@@ -255,9 +251,7 @@ def referrals_on_licence_change(
     cancel_reason = effect.cancels_referrals
     cancelled = []
     if cancel_reason is not None:
-        open_referrals = Referral.objects.filter(
-            application_id=licence.application_id, status__in=choices.OPEN_REFERRAL_STATUSES
-        ).select_related("bank")
+        open_referrals = Referral.objects.open().filter(application_id=licence.application_id).select_related("bank")
         for referral in open_referrals:
             referral = fire(
                 obj=referral,

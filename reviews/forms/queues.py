@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from applications.choices import ApplicationStatus
+from applications.choices import OPEN_STATUSES, ApplicationStatus
 from applications.models import LicenceApplication, LicenceType
-from reviews.selectors.queues import AGE_BUCKETS, DEFAULT_SORT, OPEN_STATUSES, SORTS, QueueFilters
+from reviews.selectors.queues import AGE_BUCKETS, DEFAULT_SORT, SORTS, QueueFilters
 
 UNASSIGNED = "none"  # the officer filter's value for cases nobody holds, and the assignment's for "take it back"
 SUGGESTED = "suggested"  # the assignment's value for "balance open cases"

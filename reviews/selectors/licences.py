@@ -14,7 +14,7 @@ from reviews.selectors.case import TimelineEntry
 
 def licence_list(*, status: str | None = None) -> QuerySet[Licence]:
     """Licences by number, with firm and type, and the action of the change proposed on each (or None)."""
-    pending = LicenceChange.objects.filter(licence=OuterRef("pk"), status=LicenceChangeStatus.PROPOSED)
+    pending = LicenceChange.objects.open().filter(licence=OuterRef("pk"))
     licences = Licence.objects.select_related("firm", "licence_type").annotate(
         pending_action=Subquery(pending.values("action")[:1])
     )

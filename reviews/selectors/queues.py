@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import RegulatorRole
 from accounts.models import User
 from accounts.selectors import active_case_officers
+from applications.choices import OPEN_STATUSES
 from applications.choices import ApplicationStatus as S
 from applications.models import LicenceApplication, LicenceType
 from reviews.models import InformationRequest, Recommendation
@@ -51,8 +52,6 @@ class Queue(TextChoices):
     OVERDUE = "overdue", _("Overdue")
 
 
-# A case is open, and counts towards an officer's load, from submission until the final decision.
-OPEN_STATUSES = (S.SUBMITTED, S.UNDER_REVIEW, S.INFORMATION_REQUESTED, S.PENDING_DECISION, S.APPROVED_IN_PRINCIPLE)
 # The pledge clock runs (or is paused) in these; it starts at acceptance and stops at a decision.
 ON_CLOCK_STATUSES = (S.UNDER_REVIEW, S.INFORMATION_REQUESTED, S.PENDING_DECISION)
 UNASSIGNED_STATUSES = (S.SUBMITTED, S.UNDER_REVIEW)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.choices import RegulatorRole
 from accounts.models import User
-from applications.choices import ApplicationStatus, LicenceStatus
+from applications.choices import ApplicationStatus
 from applications.models import Licence, LicenceApplication
 from audit import actions
 from audit.services import audit_record
@@ -122,7 +122,7 @@ def deadlines_remind_licence_anniversaries(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     notice = timedelta(days=settings.LICENCE_ANNIVERSARY_NOTICE_DAYS)
     reminded = 0
-    live = Licence.objects.filter(status__in=[LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED]).select_related("firm")
+    live = Licence.objects.live().select_related("firm")
     for licence in live.iterator(chunk_size=500):
         anniversary = next_anniversary(timezone.localdate(licence.granted_at), today)
         if anniversary - today > notice:

@@ -15,13 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import services as licence_services
+from applications.choices import LIVE_LICENCE_STATUSES
 from applications.models import Licence
-from applications.services.licences import LIVE_STATUSES
 from audit import actions
 from audit.services import audit_record
 from reviews.models import LicenceChange, LicenceChangeAction, LicenceChangeStatus
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
-from vasp_licensing.transitions import lock
+from vasp_licensing.transitions import fire, lock
 
 A = LicenceChangeAction
 NOTE_MAX_LENGTH = 10_000
@@ -35,13 +35,13 @@ def licence_change_possible(*, licence: Licence, action: str) -> bool:
     """Whether `action` can follow from the licence's state now (the model's transitions say, for the three
     that are transitions; conditions may be varied while the licence is active or suspended)."""
     if action == A.VARY_CONDITIONS:
-        return licence.status in LIVE_STATUSES
+        return licence.status in LIVE_LICENCE_STATUSES
     meta = getattr(licence, action)._django_fsm
     return bool(meta.has_transition(licence.status))
 
 
 def licence_change_open(*, licence: Licence) -> LicenceChange | None:
-    return LicenceChange.objects.filter(licence=licence, status=LicenceChangeStatus.PROPOSED).first()
+    return LicenceChange.objects.open().filter(licence=licence).first()
 
 
 def licence_change_may_propose(*, user: Any, licence: Licence) -> bool:
@@ -135,39 +135,48 @@ EXECUTE: dict[str, Callable[[Licence, Any, LicenceChange], Licence]] = {
 }
 
 
-def _lock_open_change(change: LicenceChange, actor: Any, *, verb: str) -> tuple[LicenceChange, Licence]:
-    """Lock the licence, then the change; refuse unless it is still open and `actor` may decide it."""
-    licence = lock(change.licence)
-    change = LicenceChange.objects.select_for_update().select_related("proposed_by").get(pk=change.pk)
-    if not change.is_open:
-        raise InvalidTransition(
-            f"This change to licence {licence} is already {change.get_status_display().lower()}; it cannot be {verb}."
-        )
-    if _is_signed_in(actor) and change.proposed_by_id == actor.pk:
-        raise NotPermitted(
+def _already_decided(*, verb: str) -> Callable[[LicenceChange], str]:
+    """The refusal of a change no longer open, worded for what was tried."""
+    return lambda locked: (
+        f"This change to licence {locked.licence} is already {locked.get_status_display().lower()}; "
+        f"it cannot be {verb}."
+    )
+
+
+def _explain_decide_refusal(change: LicenceChange, actor: Any) -> str:
+    if change.proposed_by_id == actor.pk:
+        return (
             "Four eyes: you proposed this change, so you cannot decide it. "
             "Another licensing manager or senior officer must."
         )
-    if not licence_change_may_decide(user=actor, change=change):
-        raise NotPermitted("Only a licensing manager or a senior officer may decide a change to a licence.")
-    return change, licence
+    return "Only a licensing manager or a senior officer may decide a change to a licence."
 
 
-def _decide(change: LicenceChange, actor: Any, *, status: str, note: str) -> LicenceChange:
-    before = change.status
-    change.status, change.decided_by, change.decided_at, change.decision_note = status, actor, timezone.now(), note
-    change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    audit_record(
+def _decide(change: LicenceChange, actor: Any, *, outcome: str, note: str, verb: str) -> LicenceChange:
+    """Approve or reject, the licence row locked first (the order every licence service locks in)."""
+    licence = lock(change.licence)
+
+    def effects(decided: LicenceChange) -> dict[str, Any]:
+        decided.licence = licence
+        if outcome == LicenceChangeStatus.APPROVED:
+            decided.licence = EXECUTE[decided.action](licence, actor, decided)
+        return {"licence": licence.number, "change": decided.action, "note": note}
+
+    return fire(
+        obj=change,
+        transition="decide",
         actor=actor,
         action=(
-            actions.LICENCE_CHANGE_APPROVE if status == LicenceChangeStatus.APPROVED else actions.LICENCE_CHANGE_REJECT
+            actions.LICENCE_CHANGE_APPROVE if outcome == LicenceChangeStatus.APPROVED else actions.LICENCE_CHANGE_REJECT
         ),
-        obj=change,
-        before={"status": before},
-        after={"status": status},
-        payload={"licence": change.licence.number, "change": change.action, "note": note},
+        reason=None,
+        explain_invalid=_already_decided(verb=verb),
+        explain_refusal=_explain_decide_refusal,
+        effects=effects,
+        outcome=outcome,
+        note=note,
+        at=timezone.now(),
     )
-    return change
 
 
 def licence_change_approve(*, change: LicenceChange, actor: Any, note: str = "") -> LicenceChange:
@@ -179,41 +188,33 @@ def licence_change_approve(*, change: LicenceChange, actor: Any, note: str = "")
     """
     note = (note or "").strip()
     with transaction.atomic():
-        change, licence = _lock_open_change(change, actor, verb="approved")
-        change.licence = EXECUTE[change.action](licence, actor, change)
-        return _decide(change, actor, status=LicenceChangeStatus.APPROVED, note=note)
+        return _decide(change, actor, outcome=LicenceChangeStatus.APPROVED, note=note, verb="approved")
 
 
 def licence_change_reject(*, change: LicenceChange, actor: Any, note: str) -> LicenceChange:
     """Reject a proposed change; the licence is untouched. Same checker rule as approval; a note is required."""
     note = _clean_reasons(note, what="Reasons for rejecting")
     with transaction.atomic():
-        change, licence = _lock_open_change(change, actor, verb="rejected")
-        change.licence = licence
-        return _decide(change, actor, status=LicenceChangeStatus.REJECTED, note=note)
+        return _decide(change, actor, outcome=LicenceChangeStatus.REJECTED, note=note, verb="rejected")
 
 
 def licence_change_withdraw(*, change: LicenceChange, actor: Any) -> LicenceChange:
     """The proposer takes back a proposal that is still open; nobody else may."""
     with transaction.atomic():
         licence = lock(change.licence)
-        change = LicenceChange.objects.select_for_update().get(pk=change.pk)
-        if not change.is_open:
-            raise InvalidTransition(
-                f"This change to licence {licence} is already {change.get_status_display().lower()}; "
-                "it cannot be withdrawn."
-            )
-        if not _is_signed_in(actor) or change.proposed_by_id != actor.pk:
-            raise NotPermitted("Only the officer who proposed a change may withdraw it.")
-        change.licence = licence
-        change.status, change.decided_by, change.decided_at = LicenceChangeStatus.WITHDRAWN, actor, timezone.now()
-        change.save(update_fields=["status", "decided_by", "decided_at"])
-        audit_record(
+
+        def effects(withdrawn: LicenceChange) -> dict[str, Any]:
+            withdrawn.licence = licence
+            return {"licence": licence.number, "change": withdrawn.action}
+
+        return fire(
+            obj=change,
+            transition="withdraw",
             actor=actor,
             action=actions.LICENCE_CHANGE_WITHDRAW,
-            obj=change,
-            before={"status": LicenceChangeStatus.PROPOSED},
-            after={"status": change.status},
-            payload={"licence": licence.number, "change": change.action},
+            reason=None,
+            explain_invalid=_already_decided(verb="withdrawn"),
+            explain_refusal=lambda _change, _actor: "Only the officer who proposed a change may withdraw it.",
+            effects=effects,
+            at=timezone.now(),
         )
-    return change

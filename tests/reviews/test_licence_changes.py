@@ -3,6 +3,7 @@ the licence's own service), rejects, or the proposer withdraws."""
 
 import pytest
 from django.core.cache import cache
+from django_fsm_log.models import StateLog
 
 from applications.choices import LicenceStatus as L
 from applications.models import LicenceCondition
@@ -223,3 +224,26 @@ def test_approving_a_suspension_or_revocation_cancels_open_bank_referrals(licens
     assert referral.status == ReferralStatus.CANCELLED and referral.cancel_reason == cancel_reason
     assert AuditEvent.objects.filter(action="referral.cancel", object_id=str(referral.pk)).count() == 1
     assert Referral.objects.filter(status=ReferralStatus.CANCELLED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("decide", "status"),
+    [
+        (lambda change, case: licence_change_approve(change=change, actor=case.staff.senior_officer), C.APPROVED),
+        (
+            lambda change, case: licence_change_reject(change=change, actor=case.staff.senior_officer, note="No."),
+            C.REJECTED,
+        ),
+        (lambda change, case: licence_change_withdraw(change=change, actor=case.staff.licensing_manager), C.WITHDRAWN),
+    ],
+    ids=["approve", "reject", "withdraw"],
+)
+def test_each_decision_is_a_transition_of_the_change_with_its_state_log_and_audit_event(licensed, decide, status):
+    change = propose(licensed)
+    decided = decide(change, licensed)
+
+    [log] = StateLog.objects.for_(decided)
+    assert (log.source_state, log.state, log.by) == (C.PROPOSED, status, decided.decided_by)
+    event = AuditEvent.objects.get(action__startswith="licence_change.", object_id=str(change.pk), before__isnull=False)
+    assert (event.before, event.after) == ({"status": "proposed"}, {"status": status})
+    assert "reason" not in event.payload and event.payload["licence"] == licensed.application.licence.number

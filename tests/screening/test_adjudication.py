@@ -1,4 +1,5 @@
 import pytest
+from django_fsm_log.models import StateLog
 
 from applications import services
 from applications.choices import ApplicationStatus as S
@@ -39,6 +40,9 @@ def test_the_assigned_case_officer_adjudicates_with_a_note_and_it_is_audited(hit
         {"status": "false_match"},
         "Different birth date.",
     )
+    assert set(event.payload) == {"application", "entry", "score", "note"}
+    [log] = StateLog.objects.for_(hit)
+    assert (log.source_state, log.state, log.by) == ("open", "false_match", officer)
 
 
 @pytest.mark.parametrize("who", ["other_case_officer", "senior_officer", "licensing_manager", "auditor"])
