@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from accounts.querysets import FirmScopedQuerySet
 from applications import choices
 from applications.choices import ApplicationStatus as S
 from applications.choices import LicenceStatus as L
@@ -91,6 +92,10 @@ class RequiredDocument(models.Model):
         return f"{self.licence_type}: {self.document_type}"
 
 
+class FirmQuerySet(FirmScopedQuerySet["Firm"]):
+    firm_path = ""
+
+
 class Firm(models.Model):
     legal_name_en = models.CharField("legal name (English)", max_length=255)
     legal_name_zh = models.CharField("legal name (Chinese)", max_length=255, blank=True)
@@ -103,6 +108,8 @@ class Firm(models.Model):
     website = models.URLField(blank=True, validators=[URLValidator(schemes=["https", "http"])])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FirmQuerySet.as_manager()
 
     class Meta:
         ordering = ["legal_name_en"]
@@ -117,6 +124,10 @@ class Firm(models.Model):
         return self.legal_name_en
 
 
+class PersonQuerySet(FirmScopedQuerySet["Person"]):
+    firm_path = "firm"
+
+
 class Person(models.Model):
     """Someone who must be fit and proper: director, RO, manager-in-charge, shareholder or owner."""
 
@@ -128,6 +139,8 @@ class Person(models.Model):
     identity_document_number = models.CharField(max_length=50, blank=True)
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name_en"]
@@ -182,6 +195,10 @@ class ReferenceSequence(models.Model):
         return f"{self.name} {self.year}: {self.last_value}"
 
 
+class LicenceApplicationQuerySet(FirmScopedQuerySet["LicenceApplication"]):
+    firm_path = "firm"
+
+
 class LicenceApplication(ConcurrentTransitionMixin, models.Model):
     """A firm's application for one licence type. Only the transitions below change `status`."""
 
@@ -214,6 +231,8 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True, help_text="The pledge clock starts here.")
     decided_at = models.DateTimeField(null=True, blank=True)
     closing_reasons = models.TextField(blank=True, help_text="Why it was returned, refused or withdrawn.")
+
+    objects = LicenceApplicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -358,6 +377,10 @@ def document_upload_to(instance: "Document", filename: str) -> str:
     return f"applications/{instance.application_id}/{uuid.uuid4().hex}{suffix}"
 
 
+class DocumentQuerySet(FirmScopedQuerySet["Document"]):
+    firm_path = "application__firm"
+
+
 class Document(models.Model):
     """One uploaded version of a document. A new upload supersedes the current one; none is overwritten."""
 
@@ -380,6 +403,8 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
     checked_at = models.DateTimeField(null=True, blank=True, help_text="When the checks last finished.")
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["document_type__name", "-version"]
@@ -410,6 +435,10 @@ class DocumentFinding(models.Model):
         return f"{self.check_code}: {self.outcome}"
 
 
+class LicenceQuerySet(FirmScopedQuerySet["Licence"]):
+    firm_path = "firm"
+
+
 class Licence(ConcurrentTransitionMixin, models.Model):
     """A granted licence, with its own life: active, suspended (and back), revoked or surrendered."""
 
@@ -422,6 +451,8 @@ class Licence(ConcurrentTransitionMixin, models.Model):
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_reason = models.TextField(blank=True)
+
+    objects = LicenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]

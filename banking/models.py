@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from accounts.querysets import FirmScopedQuerySet
 from banking import choices
 from banking.choices import ReferralStatus as R
 from vasp_licensing.fsm import rules_permission
@@ -57,6 +58,10 @@ class PartnerBank(models.Model):
         return self.scopes.split()
 
 
+class ReferralQuerySet(FirmScopedQuerySet["Referral"]):
+    firm_path = "firm"
+
+
 class Referral(ConcurrentTransitionMixin, models.Model):
     """A licensed firm's consented introduction to one partner bank, and the bank's onboarding progress."""
 
@@ -80,6 +85,8 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -3,7 +3,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.querysets import FirmScopedQuerySet
 from applications.choices import DecisionOutcome, RecommendationOutcome
+
+
+class InformationRequestQuerySet(FirmScopedQuerySet["InformationRequest"]):
+    firm_path = "application__firm"
 
 
 class InformationRequest(models.Model):
@@ -20,6 +25,8 @@ class InformationRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     escalated_at = models.DateTimeField(null=True, blank=True, help_text="When it was escalated as overdue (once).")
+
+    objects = InformationRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
