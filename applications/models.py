@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from accounts.querysets import FirmScopedQuerySet
 from applications import choices
 from applications.choices import ApplicationStatus as S
 from applications.choices import LicenceStatus as L
@@ -91,6 +92,10 @@ class RequiredDocument(models.Model):
         return f"{self.licence_type}: {self.document_type}"
 
 
+class FirmQuerySet(FirmScopedQuerySet["Firm"]):
+    firm_path = ""
+
+
 class Firm(models.Model):
     legal_name_en = models.CharField("legal name (English)", max_length=255)
     legal_name_zh = models.CharField("legal name (Chinese)", max_length=255, blank=True)
@@ -103,6 +108,8 @@ class Firm(models.Model):
     website = models.URLField(blank=True, validators=[URLValidator(schemes=["https", "http"])])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FirmQuerySet.as_manager()
 
     class Meta:
         ordering = ["legal_name_en"]
@@ -117,6 +124,10 @@ class Firm(models.Model):
         return self.legal_name_en
 
 
+class PersonQuerySet(FirmScopedQuerySet["Person"]):
+    firm_path = "firm"
+
+
 class Person(models.Model):
     """Someone who must be fit and proper: director, RO, manager-in-charge, shareholder or owner."""
 
@@ -128,6 +139,8 @@ class Person(models.Model):
     identity_document_number = models.CharField(max_length=50, blank=True)
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name_en"]
@@ -182,7 +195,9 @@ class ReferenceSequence(models.Model):
         return f"{self.name} {self.year}: {self.last_value}"
 
 
-class LicenceApplicationQuerySet(models.QuerySet["LicenceApplication"]):
+class LicenceApplicationQuerySet(FirmScopedQuerySet["LicenceApplication"]):
+    firm_path = "firm"
+
     def open(self) -> "LicenceApplicationQuerySet":
         """Open cases: submitted and not yet at an end (choices.OPEN_STATUSES); drafts are the firm's alone."""
         return self.filter(status__in=choices.OPEN_STATUSES)
@@ -370,6 +385,10 @@ def document_upload_to(instance: "Document", filename: str) -> str:
     return f"applications/{instance.application_id}/{uuid.uuid4().hex}{suffix}"
 
 
+class DocumentQuerySet(FirmScopedQuerySet["Document"]):
+    firm_path = "application__firm"
+
+
 class Document(models.Model):
     """One uploaded version of a document. A new upload supersedes the current one; none is overwritten."""
 
@@ -392,6 +411,8 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
     checked_at = models.DateTimeField(null=True, blank=True, help_text="When the checks last finished.")
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["document_type__name", "-version"]
@@ -422,7 +443,9 @@ class DocumentFinding(models.Model):
         return f"{self.check_code}: {self.outcome}"
 
 
-class LicenceQuerySet(models.QuerySet["Licence"]):
+class LicenceQuerySet(FirmScopedQuerySet["Licence"]):
+    firm_path = "firm"
+
     def live(self) -> "LicenceQuerySet":
         """Active or suspended: not yet revoked or surrendered (choices.LIVE_LICENCE_STATUSES)."""
         return self.filter(status__in=choices.LIVE_LICENCE_STATUSES)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from accounts.querysets import FirmScopedQuerySet
 from banking import choices
 from banking.choices import ReferralStatus as R
 from vasp_licensing.fsm import rules_permission
@@ -57,7 +58,9 @@ class PartnerBank(models.Model):
         return self.scopes.split()
 
 
-class ReferralQuerySet(models.QuerySet["Referral"]):
+class ReferralQuerySet(FirmScopedQuerySet["Referral"]):
+    firm_path = "firm"
+
     def open(self) -> "ReferralQuerySet":
         """Still in the bank's hands: neither an account opened, declined nor cancelled."""
         return self.filter(status__in=choices.OPEN_REFERRAL_STATUSES)

@@ -92,10 +92,11 @@ def referral_list_for_firm(*, firm: Firm) -> QuerySet[Referral]:
     return Referral.objects.filter(firm=firm).select_related("bank")
 
 
-def referral_for_firms(*, firms: QuerySet[Firm], public_id: Any) -> Referral | None:
-    """A referral of one of `firms` (the user's), or None: another firm's referral is not found, like a missing one."""
+def referral_of_member(*, user: Any, public_id: Any) -> Referral | None:
+    """A referral of a firm `user` is a member of, or None: another firm's is not found, like a missing one."""
     return (
-        Referral.objects.filter(public_id=public_id, firm__in=firms)
+        Referral.objects.of_member(user)
+        .filter(public_id=public_id)
         .select_related("bank", "firm", "consent_given_by", "licence")
         .first()
     )

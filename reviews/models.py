@@ -7,8 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from accounts.querysets import FirmScopedQuerySet
 from applications.choices import DecisionOutcome, RecommendationOutcome
 from vasp_licensing.fsm import rules_permission
+
+
+class InformationRequestQuerySet(FirmScopedQuerySet["InformationRequest"]):
+    firm_path = "application__firm"
 
 
 class InformationRequest(models.Model):
@@ -25,6 +30,8 @@ class InformationRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     escalated_at = models.DateTimeField(null=True, blank=True, help_text="When it was escalated as overdue (once).")
+
+    objects = InformationRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

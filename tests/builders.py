@@ -13,6 +13,7 @@ from applications import services
 from applications.choices import ApplicationStatus as S
 from applications.models import Firm, LicenceApplication, LicenceType, Person
 from reviews.models import InformationRequestItem
+from reviews.services import information_item_answer
 from tests.factories import FirmFactory, UserFactory, member, person_with_roles
 
 # A valid one-page PDF (cross-reference table and all), so it passes the document checks.
@@ -129,7 +130,7 @@ def advance(case: Case, target: str) -> Case:
             due_date=timezone.localdate() + timedelta(days=14),
         )
         for item in InformationRequestItem.objects.filter(request__application=app):
-            services.information_item_answer(item=item, actor=case.preparer, answer="Answered in the attached note.")
+            information_item_answer(item=item, actor=case.preparer, answer="Answered in the attached note.")
         return case
     outcome = "grant_in_principle" if target == S.APPROVED_IN_PRINCIPLE else "grant"
     services.application_recommend(

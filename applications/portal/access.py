@@ -1,31 +1,23 @@
 """Who may open a portal page: a signed-in member of the firm the object belongs to.
 
-Every lookup goes through the user's memberships, so an object of another firm is a 404, exactly like
-one that does not exist: a firm never learns that another firm's reference or licence number is real.
-What a member may *do* (a preparer cannot submit) is decided by the rules in the services, which
-raise DomainError; `form_error` turns that into a form error on the page.
+Every lookup goes through the models' `of_member(user)` (accounts/querysets.py), so an object of another
+firm is a 404, exactly like one that does not exist: a firm never learns that another firm's reference
+or licence number is real. What a member may *do* (a preparer cannot submit) is decided by the rules in
+the services, which raise DomainError; `form_error` turns that into a form error on the page.
 """
 
 from typing import Any
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from applications.models import Firm, Licence, LicenceApplication
 from vasp_licensing.errors import DomainError
 
 
-def firms_of(user: Any) -> QuerySet[Firm]:
-    """The firms `user` is an active member of."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Firm.objects.none()
-    return Firm.objects.filter(memberships__user=user)
-
-
 def firm_for_member(user: Any, firm_id: int) -> Firm:
-    firm = firms_of(user).filter(pk=firm_id).first()
+    firm = Firm.objects.of_member(user).filter(pk=firm_id).first()
     if firm is None:
         raise Http404("No such firm.")
     return firm
@@ -33,7 +25,8 @@ def firm_for_member(user: Any, firm_id: int) -> Firm:
 
 def application_for_member(user: Any, reference: str) -> LicenceApplication:
     application = (
-        LicenceApplication.objects.filter(reference=reference, firm__in=firms_of(user))
+        LicenceApplication.objects.of_member(user)
+        .filter(reference=reference)
         .select_related("firm", "licence_type")
         .first()
     )
@@ -44,7 +37,8 @@ def application_for_member(user: Any, reference: str) -> LicenceApplication:
 
 def licence_for_member(user: Any, number: str) -> Licence:
     licence = (
-        Licence.objects.filter(number=number, firm__in=firms_of(user))
+        Licence.objects.of_member(user)
+        .filter(number=number)
         .select_related("firm", "licence_type", "application")
         .first()
     )

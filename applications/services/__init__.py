@@ -29,8 +29,6 @@ from applications.services.transitions import (
     application_send_back,
     application_submit,
     application_withdraw,
-    information_item_answer,
-    information_item_attach_document,
     information_item_upload_document,
 )
 
@@ -53,8 +51,6 @@ __all__ = [
     "document_upload",
     "firm_create",
     "firm_update",
-    "information_item_answer",
-    "information_item_attach_document",
     "information_item_upload_document",
     "licence_conditions_vary",
     "licence_reinstate",

@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import RegulatorRole
-from applications import choices, tasks
+from applications import choices
 from applications.models import Document, Firm, LicenceApplication, LicenceType
+from applications.services.documents import document_checks_queue
 from applications.services.references import next_application_reference
 from audit import actions
 from audit.services import audit_record
@@ -130,7 +131,7 @@ def _document_copy(*, document: Document, application: LicenceApplication, actor
         },
     )
     # Queued when the copy commits, like an upload's checks.
-    tasks.document_run_checks.delay_on_commit(copied.pk)
+    document_checks_queue(document_id=copied.pk)
     return copied
 
 

@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-import rules
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,13 +15,20 @@ from applications.selectors import application_missing_items, application_snapsh
 from applications.services.documents import document_upload, stored_files_removed_on_error
 from applications.services.licences import licence_issue
 from audit import actions
-from audit.services import audit_record
-from reviews.models import Decision, InformationRequest, InformationRequestItem, Recommendation
+from reviews.models import InformationRequestItem, Recommendation
+from reviews.selectors.pending import information_request_unanswered, recommendation_pending
+from reviews.services.decisions import SEND_BACK, decision_record, recommendation_record
+from reviews.services.information_requests import (
+    information_item_attach_document,
+    information_item_lock_open,
+    information_request_close,
+    information_request_open,
+)
 from screening.choices import BLOCKING_STATUSES, HitStatus
 from screening.selectors import screening_hits_blocking
 from screening.tasks import screening_screen_application
-from vasp_licensing.errors import ConditionsNotMet, InvalidTransition, NotPermitted, ValidationFailed
-from vasp_licensing.transitions import fire, lock
+from vasp_licensing.errors import ConditionsNotMet, ValidationFailed
+from vasp_licensing.transitions import fire
 
 A = choices.ApplicationStatus
 
@@ -100,11 +106,7 @@ def application_request_information(
         raise ValidationFailed("The due date of a request for information must be in the future.")
 
     def effects(app: LicenceApplication) -> dict[str, Any]:
-        request = InformationRequest.objects.create(application=app, requested_by=actor, due_date=due_date)
-        InformationRequestItem.objects.bulk_create(
-            InformationRequestItem(request=request, position=number, question=question)
-            for number, question in enumerate(questions, start=1)
-        )
+        request = information_request_open(application=app, actor=actor, questions=questions, due_date=due_date)
         return {"information_request": request.pk, "items": len(questions), "due_date": due_date.isoformat()}
 
     return fire(
@@ -117,70 +119,6 @@ def application_request_information(
     )
 
 
-def _lock_open_item(item: InformationRequestItem, actor: Any) -> tuple[LicenceApplication, InformationRequestItem]:
-    """Lock the item's application, and refuse unless `actor` may answer and the request is still open."""
-    application = lock(item.request.application)
-    if actor is None or not rules.has_perm("applications.answer_information_request", actor, application):
-        raise NotPermitted(
-            _("You may not answer requests for information on %(application)s.") % {"application": application}
-        )
-    item = InformationRequestItem.objects.select_for_update().select_related("request").get(pk=item.pk)
-    if application.status != A.INFORMATION_REQUESTED or not item.request.is_open:
-        raise InvalidTransition(_("This request for information is closed."))
-    return application, item
-
-
-def information_item_answer(*, item: InformationRequestItem, actor: Any, answer: str) -> InformationRequestItem:
-    """The firm answers one question of an open request; answers may be revised until it responds."""
-    answer = (answer or "").strip()
-    if not answer:
-        raise ValidationFailed(_("Write an answer before saving it."))
-    with transaction.atomic():
-        application, item = _lock_open_item(item, actor)
-        before = item.answer
-        item.answer, item.answered_by, item.answered_at = answer, actor, timezone.now()
-        item.save(update_fields=["answer", "answered_by", "answered_at"])
-        audit_record(
-            actor=actor,
-            action=actions.INFORMATION_REQUEST_ANSWER,
-            obj=item,
-            before={"answer": before} if before else None,
-            after={"answer": answer},
-            payload={"application": application.reference, "information_request": item.request_id},
-        )
-    return item
-
-
-def information_item_attach_document(
-    *, item: InformationRequestItem, document: Document, actor: Any
-) -> InformationRequestItem:
-    """Attach a document of the same application to one item of an open request (who may answer may attach)."""
-    with transaction.atomic():
-        application, item = _lock_open_item(item, actor)
-        if document.application_id != application.pk:
-            raise ValidationFailed(
-                _("%(document)s was not filed with application %(application)s.")
-                % {"document": document.original_name, "application": application}
-            )
-        if item.documents.filter(pk=document.pk).exists():
-            return item
-        item.documents.add(document)
-        audit_record(
-            actor=actor,
-            action=actions.INFORMATION_REQUEST_ATTACH_DOCUMENT,
-            obj=item,
-            payload={
-                "application": application.reference,
-                "information_request": item.request_id,
-                "document": document.pk,
-                "document_type": document.document_type.code,
-                "version": document.version,
-                "name": document.original_name,
-            },
-        )
-    return item
-
-
 def information_item_upload_document(
     *, item: InformationRequestItem, actor: Any, document_type: DocumentType, uploaded_file: Any
 ) -> Document:
@@ -188,7 +126,7 @@ def information_item_upload_document(
 
     Neither includes the stored file: it is deleted again when the attachment fails."""
     with stored_files_removed_on_error(), transaction.atomic():
-        _lock_open_item(item, actor)  # refuse before a byte is stored when the request is closed
+        information_item_lock_open(item=item, actor=actor)  # refuse before a byte is stored when the request is closed
         document = document_upload(
             application=item.request.application,
             actor=actor,
@@ -199,15 +137,11 @@ def information_item_upload_document(
     return document
 
 
-def _open_request(app: LicenceApplication) -> InformationRequest | None:
-    return app.information_requests.filter(responded_at__isnull=True).order_by("-created_at").first()
-
-
 def application_respond(*, application: LicenceApplication, actor: Any) -> LicenceApplication:
     """Information requested to under review, once every item of the open request is answered."""
 
     def check(app: LicenceApplication) -> None:
-        request = _open_request(app)
+        request = information_request_unanswered(application=app)
         if request is None:
             raise ConditionsNotMet(
                 _("Application %(application)s has no open request for information.") % {"application": app}
@@ -221,10 +155,9 @@ def application_respond(*, application: LicenceApplication, actor: Any) -> Licen
             raise ConditionsNotMet(_("Every question must be answered before sending the answers"), details=unanswered)
 
     def effects(app: LicenceApplication) -> dict[str, Any]:
-        request = _open_request(app)
+        request = information_request_unanswered(application=app)
         assert request is not None  # checked above, under the same lock
-        request.responded_at, request.responded_by = timezone.now(), actor
-        request.save(update_fields=["responded_at", "responded_by"])
+        information_request_close(request=request, actor=actor)
         return {"information_request": request.pk}
 
     return fire(
@@ -250,8 +183,8 @@ def _recommend(
     conditions = _clean_conditions(draft_conditions)
 
     def effects(app: LicenceApplication) -> dict[str, Any]:
-        recommendation = Recommendation.objects.create(
-            application=app, made_by=actor, outcome=outcome, reasons=reasons, draft_conditions=conditions
+        recommendation = recommendation_record(
+            application=app, actor=actor, outcome=outcome, reasons=reasons, draft_conditions=conditions
         )
         return {"recommendation": recommendation.pk, "outcome": outcome, "draft_conditions": conditions}
 
@@ -306,7 +239,7 @@ def application_recommend_final_grant(
 
 
 def _pending_recommendation(app: LicenceApplication) -> Recommendation:
-    recommendation = app.recommendations.filter(decision__isnull=True).order_by("-created_at", "-pk").first()
+    recommendation = recommendation_pending(application=app)
     if recommendation is None:
         raise ConditionsNotMet(f"Application {app} has no recommendation waiting for a decision.")
     return recommendation
@@ -344,10 +277,10 @@ def application_decide(
     def effects(app: LicenceApplication) -> dict[str, Any]:
         recommendation = _pending_recommendation(app)
         final_conditions = _clean_conditions(conditions) if conditions is not None else recommendation.draft_conditions
-        decision = Decision.objects.create(
+        decision = decision_record(
             application=app,
             recommendation=recommendation,
-            decided_by=actor,
+            actor=actor,
             outcome=outcome,
             reasons=reasons,
             conditions=final_conditions,
@@ -389,9 +322,7 @@ def application_send_back(*, application: LicenceApplication, actor: Any, commen
 
     def effects(app: LicenceApplication) -> dict[str, Any]:
         recommendation = _pending_recommendation(app)
-        Decision.objects.create(
-            application=app, recommendation=recommendation, decided_by=actor, outcome="send_back", reasons=comment
-        )
+        decision_record(application=app, recommendation=recommendation, actor=actor, outcome=SEND_BACK, reasons=comment)
         return {"recommendation": recommendation.pk}
 
     return fire(

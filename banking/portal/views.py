@@ -21,7 +21,7 @@ from django.views import View
 
 from accounts.selectors import firm_member_ids, user_is_regulator_staff
 from applications.models import Firm, Licence, LicenceApplication
-from applications.portal.access import MemberRequiredMixin, firm_for_member, firms_of, form_error, refused_status
+from applications.portal.access import MemberRequiredMixin, firm_for_member, form_error, refused_status
 from banking import selectors
 from banking.choices import CLOSED_REFERRAL_STATUSES, ReferralStatus
 from banking.models import Referral
@@ -33,7 +33,7 @@ R = ReferralStatus
 
 
 def referral_for_member(user: Any, public_id: Any) -> Referral:
-    referral = selectors.referral_for_firms(firms=firms_of(user), public_id=public_id)
+    referral = selectors.referral_of_member(user=user, public_id=public_id)
     if referral is None:
         raise Http404(_("No such referral."))
     return referral

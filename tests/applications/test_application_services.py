@@ -8,6 +8,7 @@ from applications.choices import ApplicationStatus as S
 from applications.models import Document, LicenceApplication, LicenceType, ReferenceSequence
 from audit.models import AuditEvent
 from reviews.models import InformationRequestItem
+from reviews.services import information_item_answer
 from tests.factories import UserFactory
 from vasp_licensing.errors import ConditionsNotMet, InvalidTransition, NotPermitted, ValidationFailed
 
@@ -110,7 +111,7 @@ def test_respond_lists_the_unanswered_questions(case_in):
         due_date=timezone.localdate() + timedelta(days=7),
     )
     first = InformationRequestItem.objects.get(request__application=case.application, position=1)
-    services.information_item_answer(item=first, actor=case.preparer, answer="5% of client assets.")
+    information_item_answer(item=first, actor=case.preparer, answer="5% of client assets.")
 
     with pytest.raises(ConditionsNotMet) as refused:
         services.application_respond(application=case.application, actor=case.preparer)

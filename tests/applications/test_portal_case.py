@@ -17,6 +17,7 @@ from applications.choices import ApplicationStatus as S
 from applications.models import Document, LicenceApplication
 from audit.models import AuditEvent
 from reviews.models import InformationRequest, InformationRequestItem
+from reviews.services import information_item_answer
 from reviews.services.checklist import checklist_item_record
 from reviews.services.notes import note_add
 from tests.builders import Case, pdf_upload
@@ -364,7 +365,7 @@ def test_an_empty_answer_shows_the_error_on_the_field_under_a_chinese_language_c
 def test_sending_the_answers_is_refused_while_a_question_is_unanswered(client, case_in):
     case = case_in(S.UNDER_REVIEW)
     request = with_open_request(case)
-    services.information_item_answer(item=item(request, 1), actor=case.preparer, answer="Two officers.")
+    information_item_answer(item=item(request, 1), actor=case.preparer, answer="Two officers.")
 
     response = sign_in(client, case.preparer).post(reverse("portal:case_respond", args=[case.application.reference]))
 
@@ -398,7 +399,7 @@ def test_an_answered_request_cannot_be_changed(client, case_in):
     case = case_in(S.UNDER_REVIEW)
     request = with_open_request(case)
     for question in request.items.all():
-        services.information_item_answer(item=question, actor=case.preparer, answer="Done.")
+        information_item_answer(item=question, actor=case.preparer, answer="Done.")
     services.application_respond(application=case.application, actor=case.preparer)
     first = item(request, 1)
 

@@ -15,6 +15,7 @@ from applications.models import Licence
 from audit.models import AuditEvent
 from audit.services import audit_chain_verify
 from reviews.models import Decision, InformationRequestItem
+from reviews.services import information_item_answer
 from tests.builders import Regulators, complete_draft
 from tests.transition_table import ROLES, TABLE, actor_for
 from vasp_licensing.errors import DomainError
@@ -70,7 +71,7 @@ class ApplicationLifecycle(RuleBasedStateMachine):
     def someone_answers_the_open_questions(self, role: str) -> None:
         for item in InformationRequestItem.objects.filter(request__application=self.app, request__responded_at=None):
             with contextlib.suppress(DomainError):
-                services.information_item_answer(item=item, actor=actor_for(self.case, role), answer="See annex.")
+                information_item_answer(item=item, actor=actor_for(self.case, role), answer="See annex.")
 
     @rule()
     def the_manager_assigns_the_case(self) -> None:

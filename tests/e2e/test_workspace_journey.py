@@ -12,6 +12,7 @@ from accounts.mfa import email_verify
 from applications import services
 from applications.choices import ApplicationStatus
 from reviews.models import InformationRequestItem
+from reviews.services import information_item_answer
 from tests.builders import advance, complete_draft
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
 
@@ -66,7 +67,7 @@ def test_officer_and_senior_officer_take_a_case_to_a_licence(live_server, page, 
 
     # The firm answers (through the services, as its portal will).
     for item in InformationRequestItem.objects.filter(request__application=application):
-        services.information_item_answer(item=item, actor=case.firm_admin, answer="See the attached note.")
+        information_item_answer(item=item, actor=case.firm_admin, answer="See the attached note.")
     services.application_respond(application=application, actor=case.firm_admin)
 
     # The officer recommends a grant with a condition.

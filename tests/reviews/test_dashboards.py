@@ -21,6 +21,7 @@ from banking import services as banking
 from reviews import charts
 from reviews.models import InformationRequest
 from reviews.selectors.dashboards import dashboard_figure, dashboard_figures
+from reviews.services import information_item_answer
 from screening.choices import EntryKind, HitStatus, ListSource
 from screening.models import SanctionsEntry, ScreeningHit
 from tests.factories import FirmFactory
@@ -108,7 +109,7 @@ def test_ageing_counts_days_on_the_pledge_clock_and_leaves_out_paused_days(case_
         )
     with time_machine.travel(now - timedelta(days=40), tick=False):
         for item in InformationRequest.objects.get(application=paused.application).items.all():
-            services.information_item_answer(item=item, actor=paused.preparer, answer="Attached.")
+            information_item_answer(item=item, actor=paused.preparer, answer="Attached.")
         services.application_respond(application=paused.application, actor=paused.firm_admin)
     with time_machine.travel(now - timedelta(days=5), tick=False):
         case_in(S.APPROVED)  # decided: not ageing any more

@@ -11,6 +11,7 @@ from notifications.models import Notification
 from reviews import services as deadlines
 from reviews.models import InformationRequest
 from reviews.selectors import pledge_clock
+from reviews.services import information_item_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_the_pledge_clock_pauses_while_waiting_on_the_firm(case_in):
         )
     with time_machine.travel(start + timedelta(days=25), tick=False):
         for item in InformationRequest.objects.get().items.all():
-            services.information_item_answer(item=item, actor=case.preparer, answer="Because.")
+            information_item_answer(item=item, actor=case.preparer, answer="Because.")
         services.application_respond(application=case.application, actor=case.preparer)
 
     clock = pledge_clock(application=case.refresh(), now=start + timedelta(days=40))

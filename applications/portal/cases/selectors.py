@@ -30,6 +30,7 @@ from applications.models import (
 from audit.actions import action_for, registered
 from audit.models import AuditEvent
 from reviews.models import Decision, InformationRequest, InformationRequestItem
+from reviews.selectors.pending import information_request_unanswered
 
 Payload = dict[str, Any]
 
@@ -213,7 +214,7 @@ def conditions_in_principle(*, application: LicenceApplication) -> list[str]:
 
 
 def open_request_due(*, application: LicenceApplication) -> date | None:
-    request = application.information_requests.filter(responded_at__isnull=True).order_by("-created_at").first()
+    request = information_request_unanswered(application=application)
     return request.due_date if request else None
 
 

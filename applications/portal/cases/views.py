@@ -35,8 +35,9 @@ from applications.portal.cases import selectors
 from applications.portal.cases.forms import ActionForm, ItemAnswerForm, ItemDocumentForm
 from applications.services import application_copy, application_respond
 from applications.services.certificates import licence_certificate_pdf
-from applications.services.transitions import information_item_answer, information_item_upload_document
+from applications.services.transitions import information_item_upload_document
 from reviews.models import InformationRequestItem
+from reviews.services import information_item_answer
 from vasp_licensing.errors import DomainError
 from vasp_licensing.uploads import upload_refusal
 

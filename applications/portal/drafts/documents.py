@@ -29,7 +29,7 @@ from django_htmx.http import HTMX_STOP_POLLING
 from applications import services
 from applications.choices import DocumentCheckStatus
 from applications.models import Document, DocumentType, LicenceApplication, Person
-from applications.portal.access import MemberRequiredMixin, application_for_member, firms_of, form_error
+from applications.portal.access import MemberRequiredMixin, application_for_member, form_error
 from applications.portal.uploads import RefusedUploadMixin
 from applications.selectors import document_findings_for
 from applications.services.documents import UPLOAD_STATES
@@ -160,7 +160,8 @@ def documents_url(application: LicenceApplication, anchor: str = "") -> str:
 
 def _document_for_member(user: Any, pk: int) -> Document:
     document = (
-        Document.objects.filter(pk=pk, application__firm__in=firms_of(user))
+        Document.objects.of_member(user)
+        .filter(pk=pk)
         .select_related("application", "application__firm", "document_type", "person")
         .first()
     )

@@ -19,7 +19,7 @@ from django.views import View
 from accounts.models import FirmMembership
 from applications import services
 from applications.models import Firm, Licence, LicenceApplication
-from applications.portal.access import MemberRequiredMixin, firm_for_member, firms_of, refused_status
+from applications.portal.access import MemberRequiredMixin, firm_for_member, refused_status
 from applications.portal.drafts.forms import FirmForm, StartApplicationForm, show_refusal
 from applications.selectors import applications_for_firm, people_with_roles
 from applications.services.firms import FIRM_FIELDS, IDENTITY_FIELDS, firm_identity_is_fixed, identity_fixed_message
@@ -34,7 +34,7 @@ def application_url(application: LicenceApplication) -> str:
 
 class DashboardView(MemberRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        firms = firms_of(request.user).prefetch_related(
+        firms = Firm.objects.of_member(request.user).prefetch_related(
             Prefetch("applications", queryset=LicenceApplication.objects.select_related("licence_type")),
             Prefetch("licences", queryset=Licence.objects.select_related("licence_type")),
         )
