@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from django.contrib.auth.models import Group
@@ -40,14 +40,14 @@ class UserFactory(ModelFactory[User]):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: list[RegulatorRole] | None, **kwargs: object) -> None:
+    def roles(self: User, create: bool, extracted: list[RegulatorRole] | None, **kwargs: object) -> None:
         if extracted:
             for role in extracted:
                 self.groups.add(Group.objects.get_or_create(name=role.value)[0])
         self.save()
 
     @factory.post_generation
-    def totp(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+    def totp(self: User, create: bool, extracted: bool | None, **kwargs: object) -> None:
         """Regulators and superusers cannot use the site without TOTP (accounts.mfa.mfa_required), so they
         get it, as if they had set it up; UserFactory(totp=False) leaves it out, UserFactory(totp=True) forces it."""
         if create and (mfa_required(self) if extracted is None else extracted):
@@ -90,7 +90,7 @@ _PERCENT_ROLES = {"substantial_shareholder", "beneficial_owner"}
 def member(firm: Firm, role: FirmRole, **fields: object) -> User:
     """A new user with `role` in `firm`. A firm admin gets TOTP like a regulator (mfa_required names them once the
     membership exists); member(..., totp=False) leaves it out, to test the way to TOTP setup."""
-    user = cast(User, UserFactory(**fields))
+    user = UserFactory(**fields)
     FirmMembershipFactory(user=user, firm=firm, role=role, totp=fields.get("totp"))
     return user
 
@@ -107,7 +107,6 @@ class FirmMembershipFactory(ModelFactory[FirmMembership]):
     role = FirmRole.PREPARER
 
     @factory.post_generation
-    def totp(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
-        membership = cast(FirmMembership, self)  # factory_boy passes the model instance
-        if create and extracted is not False and mfa_required(membership.user):
-            totp_enrol(user=membership.user, secret=TEST_TOTP_SECRET)
+    def totp(self: FirmMembership, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        if create and extracted is not False and mfa_required(self.user):
+            totp_enrol(user=self.user, secret=TEST_TOTP_SECRET)
