@@ -142,6 +142,6 @@ def advance(case: Case, target: str) -> Case:
     )
     if target == S.PENDING_DECISION:
         return case
-    decision = {S.APPROVED: "approve", S.APPROVED_IN_PRINCIPLE: "approve_in_principle", S.REFUSED: "refuse"}[target]
+    decision = {S.APPROVED: "approve", S.APPROVED_IN_PRINCIPLE: "approve_in_principle", S.REFUSED: "refuse"}[S(target)]
     services.application_decide(application=app, actor=staff.senior_officer, outcome=decision, reasons="Agreed.")
     return case

@@ -1,4 +1,4 @@
-from typing import cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from django.contrib.auth.models import Group
@@ -9,12 +9,27 @@ from accounts.models import FirmMembership, User
 from applications.models import Firm, Person, PersonRole
 from applications.validators import lei_with_check_digits
 
+M = TypeVar("M")
+
+
+class ModelFactory(factory.django.DjangoModelFactory[M]):
+    """factory_boy types `.create()` as the model but `Factory()` as the factory (its `__new__` is untyped);
+    this tells mypy what `Factory()` really returns, so tests are checked against the model."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # mypy insists __new__ return an instance of its class; factory_boy's returns the model instead.
+        def __new__(cls, *args: Any, **kwargs: Any) -> M: ...  # type: ignore[misc]
+
+
 TEST_PASSWORD = "correct-horse-battery-staple"
 # Base32, as an authenticator app takes it; a code now: allauth.mfa.totp.internal.auth.hotp_value.
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -25,21 +40,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: list[RegulatorRole] | None, **kwargs: object) -> None:
+    def roles(self: User, create: bool, extracted: list[RegulatorRole] | None, **kwargs: object) -> None:
         if extracted:
             for role in extracted:
                 self.groups.add(Group.objects.get_or_create(name=role.value)[0])
         self.save()
 
     @factory.post_generation
-    def totp(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+    def totp(self: User, create: bool, extracted: bool | None, **kwargs: object) -> None:
         """Regulators and superusers cannot use the site without TOTP (accounts.mfa.mfa_required), so they
         get it, as if they had set it up; UserFactory(totp=False) leaves it out, UserFactory(totp=True) forces it."""
         if create and (mfa_required(self) if extracted is None else extracted):
             totp_enrol(user=self, secret=TEST_TOTP_SECRET)
 
 
-class FirmFactory(factory.django.DjangoModelFactory):
+class FirmFactory(ModelFactory[Firm]):
     class Meta:
         model = Firm
 
@@ -52,7 +67,7 @@ class FirmFactory(factory.django.DjangoModelFactory):
     website = "https://example.test"
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(ModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -75,12 +90,12 @@ _PERCENT_ROLES = {"substantial_shareholder", "beneficial_owner"}
 def member(firm: Firm, role: FirmRole, **fields: object) -> User:
     """A new user with `role` in `firm`. A firm admin gets TOTP like a regulator (mfa_required names them once the
     membership exists); member(..., totp=False) leaves it out, to test the way to TOTP setup."""
-    user = cast(User, UserFactory(**fields))
+    user = UserFactory(**fields)
     FirmMembershipFactory(user=user, firm=firm, role=role, totp=fields.get("totp"))
     return user
 
 
-class FirmMembershipFactory(factory.django.DjangoModelFactory):
+class FirmMembershipFactory(ModelFactory[FirmMembership]):
     """A membership; a user it makes a firm admin gets TOTP as if they had set it up (totp=False: not)."""
 
     class Meta:
@@ -92,7 +107,6 @@ class FirmMembershipFactory(factory.django.DjangoModelFactory):
     role = FirmRole.PREPARER
 
     @factory.post_generation
-    def totp(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
-        membership = cast(FirmMembership, self)  # factory_boy passes the model instance
-        if create and extracted is not False and mfa_required(membership.user):
-            totp_enrol(user=membership.user, secret=TEST_TOTP_SECRET)
+    def totp(self: FirmMembership, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        if create and extracted is not False and mfa_required(self.user):
+            totp_enrol(user=self.user, secret=TEST_TOTP_SECRET)

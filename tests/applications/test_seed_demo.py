@@ -2,7 +2,6 @@ import hashlib
 import itertools
 import json
 from io import StringIO
-from types import SimpleNamespace
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -38,7 +37,7 @@ from audit.services import audit_chain_verify
 from banking.choices import ReferralStatus
 from banking.models import PartnerBank, Referral, WebhookDelivery
 from reviews.models import Decision, InformationRequestItem
-from tests.banking.conftest import fetch_token
+from tests.banking.conftest import PrintedCredentials, fetch_token
 
 pytestmark = pytest.mark.django_db
 
@@ -371,7 +370,7 @@ def test_demo_bank_credentials_from_bank_credentials_read_its_seeded_referrals()
     call_command("bank_credentials", name="Demo Bank", stdout=out, stderr=StringIO())
     printed = json.loads(out.getvalue())
 
-    token = fetch_token(SimpleNamespace(client_id=printed["client_id"], client_secret=printed["client_secret"]))
+    token = fetch_token(PrintedCredentials(client_id=printed["client_id"], client_secret=printed["client_secret"]))
     assert token.status_code == 200, token.content
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token.json()['access_token']}")

@@ -1,6 +1,7 @@
 import base64
 import hashlib
 from dataclasses import dataclass
+from typing import Protocol
 
 import pytest
 from django.core.cache import cache
@@ -33,7 +34,22 @@ class BankClient:
         return self.credentials.bank
 
 
-def fetch_token(credentials: BankCredentials, *, scope: str | None = ALL_SCOPES, client: APIClient | None = None):
+class ClientCredentials(Protocol):
+    """What the token endpoint needs: BankCredentials, or the pair a command printed."""
+
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def client_secret(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class PrintedCredentials:
+    client_id: str
+    client_secret: str
+
+
+def fetch_token(credentials: ClientCredentials, *, scope: str | None = ALL_SCOPES, client: APIClient | None = None):
     """A real token from /o/token/, the client authenticated with HTTP Basic as the contract says.
     scope=None asks for no scope in particular."""
     client = client or APIClient()
@@ -75,7 +91,7 @@ def bank_b(db) -> BankClient:
     return bank_client("Peak Bank")
 
 
-def refer(case: Case, *banks: BankClient):
+def refer(case: Case, *banks: BankClient | BankCredentials):
     return services.referral_request(
         firm=case.firm,
         banks=[bank.bank for bank in banks],

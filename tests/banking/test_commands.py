@@ -3,7 +3,6 @@
 import json
 from datetime import UTC, datetime
 from io import StringIO
-from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.hashers import check_password
@@ -15,7 +14,7 @@ from standardwebhooks import Webhook
 
 from audit.models import AuditEvent
 from banking.models import PartnerBank
-from tests.banking.conftest import fetch_token
+from tests.banking.conftest import PrintedCredentials, fetch_token
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +36,7 @@ def refused(command: str, **options) -> tuple[CommandError, str]:
 
 
 def token_response(printed: dict):
-    return fetch_token(SimpleNamespace(client_id=printed["client_id"], client_secret=printed["client_secret"]))
+    return fetch_token(PrintedCredentials(client_id=printed["client_id"], client_secret=printed["client_secret"]))
 
 
 def referrals_response(access_token: str):
@@ -58,7 +57,8 @@ def test_bank_create_prints_the_credentials_as_json():
     assert set(printed) == KEYS
     assert printed["bank"] == "Harbour Bank"
     assert printed["webhook_url"] == "https://bank.example/hooks"
-    assert PartnerBank.objects.get(name="Harbour Bank").oauth_application.client_id == printed["client_id"]
+    application = PartnerBank.objects.get(name="Harbour Bank").oauth_application
+    assert application is not None and application.client_id == printed["client_id"]
 
 
 def test_the_printed_webhook_secret_verifies_signatures():

@@ -257,6 +257,7 @@ def test_a_bank_that_never_answers_is_logged_as_a_timeout_not_a_hang(licensed_ca
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PENDING
     assert delivery.last_error == attempt.error
+    assert delivery.next_attempt_at is not None
     assert delivery.next_attempt_at > timezone.now()  # the next try is scheduled, the first one is over
 
 
@@ -444,6 +445,7 @@ def test_licensing_manager_replays_a_failed_delivery_with_the_same_webhook_id(li
     assert delivery.status == DeliveryStatus.SUCCEEDED
     replay = AuditEvent.objects.get(action="webhook.replay")
     assert (replay.actor, replay.object_id) == (manager, str(delivery.pk))
+    assert replay.before is not None and replay.after is not None
     assert (replay.before["status"], replay.after["status"]) == ("failed", "pending")
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.DELIVERED
