@@ -165,4 +165,3 @@ class RefusalMiddleware:
         if isinstance(exception, NotPermitted):
             return permission_denied(request, exception)
         return None
-
