@@ -7,6 +7,7 @@ thing done to a delivery here, a replay, goes through banking.services.webhook_r
 """
 
 import json
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -22,7 +23,8 @@ from audit.admin import AuditedAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, p
 from banking.models import IdempotencyRecord, PartnerBank, Referral, ReferralAnswer, WebhookAttempt, WebhookDelivery
 from banking.selectors import failing_deliveries
 from banking.services import webhook_replay
-from vasp_licensing.errors import DomainError, NotPermitted
+from vasp_licensing.errors import NotPermitted
+from vasp_licensing.pages import attempt
 
 ERROR_COLUMN_CHARS = 80
 
@@ -215,13 +217,11 @@ class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def replay_selected(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         replayed = []
         for delivery in queryset.select_related("bank").order_by("pk"):
-            try:
-                webhook_replay(delivery=delivery, actor=request.user)
-            except NotPermitted as error:
-                self.message_user(request, str(error), messages.ERROR)
-                return  # about the user, not the delivery: once is enough
-            except DomainError as error:
-                self.message_user(request, str(error), messages.ERROR)
+            replay = attempt(request, partial(webhook_replay, delivery=delivery, actor=request.user))
+            if replay.refusal is not None:
+                self.message_user(request, str(replay.refusal), messages.ERROR)
+                if isinstance(replay.refusal, NotPermitted):
+                    return  # about the user, not the delivery: once is enough
             else:
                 replayed.append(delivery.webhook_id)
         if replayed:

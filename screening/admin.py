@@ -16,7 +16,7 @@ from audit.admin import ReadOnlyAdminMixin
 from screening.forms import AdjudicationForm
 from screening.models import SanctionsEntry, ScreeningHit
 from screening.services import screening_adjudicate
-from vasp_licensing.errors import DomainError
+from vasp_licensing.pages import submit
 
 
 @admin.register(SanctionsEntry)
@@ -62,12 +62,9 @@ class ScreeningHitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if not self.has_view_permission(request, hit):
             raise PermissionDenied
         form = AdjudicationForm(request.POST if request.method == "POST" else None)
-        if form.is_valid():
-            try:
-                screening_adjudicate(hit=hit, actor=request.user, **form.cleaned_data)
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
+        if form.is_bound:
+            submission = submit(request, form, lambda data: screening_adjudicate(hit=hit, actor=request.user, **data))
+            if submission.done:
                 messages.success(request, f"Marked {hit.screened_name!r}: {form.cleaned_data['status']}.")
                 return HttpResponseRedirect(reverse("admin:screening_screeninghit_changelist"))
         context: dict[str, Any] = {

@@ -138,13 +138,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return problem_response(status, problem_body(status=status, code=code, detail=detail, errors=errors), headers)
 
 
-def _wants_problem(request: HttpRequest) -> bool:
+def wants_problem(request: HttpRequest) -> bool:
     return request.path.startswith(("/api/", "/o/"))
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler404: problem+json under /api/, Django's page elsewhere."""
-    if _wants_problem(request):
+    if wants_problem(request):
         body = problem_body(status=404, code="not_found", detail=f"There is nothing at {request.path}.")
         return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
     from django.views.defaults import page_not_found
@@ -154,7 +154,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: problem+json under /api/, Django's page elsewhere."""
-    if _wants_problem(request):
+    if wants_problem(request):
         body = problem_body(status=500, code="server_error", detail="The server failed to answer this request.")
         return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
     from django.views.defaults import server_error as django_server_error

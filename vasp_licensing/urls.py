@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider import views as oauth2_views
 
-from vasp_licensing import problems, views
+from vasp_licensing import pages, problems, views
 
 admin.site.site_header = "VASP licensing"
 admin.site.site_title = "VASP licensing"
@@ -33,5 +33,6 @@ urlpatterns = [
     path("api/problems/<slug:code>/", problems.problem_type, name="api-problem"),
 ]
 
-handler404 = problems.not_found
+handler403 = pages.permission_denied
+handler404 = pages.page_not_found
 handler500 = problems.server_error

@@ -32,8 +32,9 @@ from accounts.selectors import (
 )
 from accounts.team.forms import InviteForm, RoleForm
 from applications.models import Firm
-from applications.portal.access import MemberRequiredMixin, firm_for_member, form_error, refused_status
+from applications.portal.access import MemberRequiredMixin, firm_for_member
 from vasp_licensing.errors import DomainError
+from vasp_licensing.pages import attempt, error_summary, refusal_messages, submit
 
 
 @dataclass(frozen=True)
@@ -55,15 +56,6 @@ def _role_form(membership: FirmMembership, data: Any = None) -> RoleForm:
         initial={"role": membership.role},
         member=_member_label(membership),
     )
-
-
-def _error_summary(bound: dict[str, forms.Form]) -> list[str]:
-    summary = []
-    for form in bound.values():
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else None
-            summary += [f"{label}: {error}" if label else str(error) for error in errors]
-    return summary
 
 
 def render_team(
@@ -90,7 +82,7 @@ def render_team(
         "invitations": list(invitations_pending(firm=firm)),
         "invite_form": (bound.get("invite") or InviteForm(prefix="invite")) if can_manage else None,
         "invitation_days": services.invitation_days(),
-        "error_summary": _error_summary(bound),
+        "error_summary": error_summary(bound.values()),
     }
     return TemplateResponse(request, "accounts/team/page.html", context, status=status)
 
@@ -113,17 +105,11 @@ class TeamActionView(MemberRequiredMixin, View):
     def respond(
         self, request: HttpRequest, firm: Firm, *, key: str, form: forms.Form, perform: Any, done: str, anchor: str
     ) -> HttpResponse:
-        refusal: DomainError | None = None
-        if form.is_valid():
-            try:
-                perform(form.cleaned_data)
-            except DomainError as error:
-                form_error(form, error)
-                refusal = error
-            else:
-                messages.success(request, done)
-                return HttpResponseRedirect(team_url(firm, anchor))
-        return render_team(request, firm, bound={key: form}, status=refused_status(request, refusal))
+        submission = submit(request, form, perform)
+        if submission.done:
+            messages.success(request, done)
+            return HttpResponseRedirect(team_url(firm, anchor))
+        return render_team(request, firm, bound={key: form}, status=submission.status)
 
 
 class InviteView(TeamActionView):
@@ -212,10 +198,10 @@ class InvitationAcceptView(View):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         invitation = self._invitation(token)
-        try:
-            membership = services.invitation_accept(token=token, user=request.user)
-        except DomainError as refusal:
-            return self._render(request, invitation, refusal=refusal, status=refused_status(request, refusal))
+        accepted = attempt(request, lambda: services.invitation_accept(token=token, user=request.user))
+        membership = accepted.result
+        if membership is None:
+            return self._render(request, invitation, refusal=accepted.refusal, status=accepted.status)
         messages.success(
             request,
             _("You joined %(firm)s as %(role)s.")
@@ -245,7 +231,13 @@ class InvitationAcceptView(View):
     ) -> HttpResponse:
         # The firm, role and inviter are for the invited address only: a forwarded link shows just the refusal.
         addressed = invitation_addressed_to(invitation=invitation, user=request.user)
-        context = {"invitation": invitation, "refusal": refusal, "anonymous": False, "show_details": addressed}
+        context = {
+            "invitation": invitation,
+            "refusal": refusal,
+            "refusal_messages": refusal_messages(refusal) if refusal is not None else [],
+            "anonymous": False,
+            "show_details": addressed,
+        }
         return TemplateResponse(request, self.template_name, context, status=status)
 
 

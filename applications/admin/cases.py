@@ -1,6 +1,7 @@
 """Licence applications and what was filed with them: read-only records, moved on only by the services."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import rules
@@ -23,7 +24,7 @@ from applications.forms import ApplicationTransitionForm, AssignForm
 from applications.models import ApplicationSnapshot, Document, DocumentFinding, LicenceApplication
 from audit.admin import ReadOnlyAdminMixin, ReadOnlyInline, pretty_json
 from reviews.admin import DecisionInline, InformationRequestInline, RecommendationInline
-from vasp_licensing.errors import DomainError
+from vasp_licensing.pages import attempt
 
 App = LicenceApplication
 Data = dict[str, Any]
@@ -202,10 +203,12 @@ class LicenceApplicationAdmin(ReadOnlyAdminMixin, WorkflowAdmin):
         """One service call, and so one transaction and one audit event, per application."""
         assigned = []
         for application in applications:
-            try:
-                services.application_assign(application=application, actor=request.user, officer=officer)
-            except DomainError as error:
-                self.message_user(request, str(error), messages.ERROR)
+            done = attempt(
+                request,
+                partial(services.application_assign, application=application, actor=request.user, officer=officer),
+            )
+            if done.refusal is not None:
+                self.message_user(request, str(done.refusal), messages.ERROR)
             else:
                 assigned.append(str(application))
         if assigned:

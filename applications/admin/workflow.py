@@ -19,7 +19,7 @@ from django.urls import URLPattern, path, reverse
 
 from applications.forms import WorkflowForm
 from applications.selectors import transitions_open
-from vasp_licensing.errors import DomainError
+from vasp_licensing.pages import submit
 
 
 def open_transitions(obj: models.Model, user: Any, names: Sequence[str], field_name: str = "status") -> list[str]:
@@ -75,14 +75,10 @@ class WorkflowAdmin(admin.ModelAdmin):
             offered=[(name, self.workflow_actions[name]) for name in offered],
             **self.workflow_form_kwargs(request, obj),
         )
-        if request.method == "POST" and form.is_valid():
-            action = form.cleaned_data["action"]
-            try:
-                updated = self.perform_action(request, obj, action, form.cleaned_data)
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                label = self.workflow_actions[action]
+        if request.method == "POST":
+            submission = submit(request, form, lambda data: self.perform_action(request, obj, data["action"], data))
+            if (updated := submission.result) is not None:
+                label = self.workflow_actions[form.cleaned_data["action"]]
                 self.message_user(request, f"{label}: done. {updated} is now {_state(updated)}.", messages.SUCCESS)
                 return HttpResponseRedirect(self.change_url(updated))
         context = {

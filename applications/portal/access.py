@@ -3,17 +3,15 @@
 Every lookup goes through the models' `of_member(user)` (accounts/querysets.py), so an object of another
 firm is a 404, exactly like one that does not exist: a firm never learns that another firm's reference
 or licence number is real. What a member may *do* (a preparer cannot submit) is decided by the rules in
-the services, which raise DomainError; `form_error` turns that into a form error on the page.
+the services, which raise DomainError; vasp_licensing.pages turns that into errors on the page.
 """
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from applications.models import Firm, Licence, LicenceApplication
-from vasp_licensing.errors import DomainError
 
 
 def firm_for_member(user: Any, firm_id: int) -> Firm:
@@ -45,22 +43,6 @@ def licence_for_member(user: Any, number: str) -> Licence:
     if licence is None:
         raise Http404("No such licence.")
     return licence
-
-
-def refused_status(request: HttpRequest, refusal: DomainError | None) -> int:
-    """The status of a page shown again with its errors: the refusal's own (403 not permitted, 409 someone
-    acted first, 422 conditions not met), 400 for input the form itself rejected."""
-    # htmx swaps only 2xx answers by default: to htmx (boosted or not) the errors come back as 200.
-    if getattr(request, "htmx", False):
-        return 200
-    return refusal.http_status if refusal is not None else 400
-
-
-def form_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal on the form: its message, then each detail (what is missing, say)."""
-    form.add_error(None, error.message)
-    for detail in error.details:
-        form.add_error(None, detail)
 
 
 class MemberRequiredMixin(LoginRequiredMixin):

@@ -21,13 +21,13 @@ from django.views import View
 
 from accounts.selectors import firm_member_ids, user_is_regulator_staff
 from applications.models import Firm, Licence, LicenceApplication
-from applications.portal.access import MemberRequiredMixin, firm_for_member, form_error, refused_status
+from applications.portal.access import MemberRequiredMixin, firm_for_member
 from banking import selectors
 from banking.choices import CLOSED_REFERRAL_STATUSES, ReferralStatus
 from banking.models import Referral
 from banking.portal import forms as banking_forms
 from banking.services.referrals import qualifying_application, referral_answer, referral_cancel, referral_request
-from vasp_licensing.errors import DomainError
+from vasp_licensing.pages import submit
 
 R = ReferralStatus
 
@@ -37,17 +37,6 @@ def referral_for_member(user: Any, public_id: Any) -> Referral:
     if referral is None:
         raise Http404(_("No such referral."))
     return referral
-
-
-def _submit(form: forms.Form, perform: Any) -> tuple[Any, DomainError | None]:
-    """Validate, then call the service: (its result, None), or (None, the refusal, now the form's error)."""
-    if not form.is_valid():
-        return None, None
-    try:
-        return perform(form.cleaned_data), None
-    except DomainError as refusal:
-        form_error(form, refusal)
-        return None, refusal
 
 
 # --- Choosing banks ------------------------------------------------------------------------------
@@ -82,20 +71,21 @@ class BankingView(MemberRequiredMixin, View):
     def post(self, request: HttpRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         form = banking_forms.ReferralRequestForm(request.POST, banks=selectors.partner_banks_for_firm(firm=firm))
-        created, refusal = _submit(
+        submission = submit(
+            request,
             form,
             lambda data: referral_request(
                 firm=firm, banks=data["banks"], actor=request.user, consent_text=banking_forms.consent_text(firm)
             ),
         )
-        if created:
+        if created := submission.result:
             names = ", ".join(referral.bank.name for referral in created)
             messages.success(
                 request,
                 _("Referral requested to %(banks)s. Each bank receives the firm's data pack.") % {"banks": names},
             )
             return HttpResponseRedirect(reverse("portal:banking", args=[firm.pk]))
-        return self.render(request, firm, form=form, status=refused_status(request, refusal))
+        return self.render(request, firm, form=form, status=submission.status)
 
     def render(
         self, request: HttpRequest, firm: Firm, *, form: forms.Form | None = None, status: int = 200
@@ -255,14 +245,14 @@ class ReferralCancelView(ReferralView):
     def post(self, request: HttpRequest, public_id: Any) -> HttpResponse:
         referral = referral_for_member(request.user, public_id)
         form = banking_forms.ReferralCancelForm(request.POST)
-        done, refusal = _submit(
-            form, lambda data: referral_cancel(referral=referral, actor=request.user, reason=data["reason"])
+        submission = submit(
+            request, form, lambda data: referral_cancel(referral=referral, actor=request.user, reason=data["reason"])
         )
-        if done is not None:
+        if submission.done:
             messages.success(request, _("The referral to %(bank)s is cancelled.") % {"bank": referral.bank.name})
             return HttpResponseRedirect(reverse("portal:referral", args=[referral.public_id]))
         fresh = referral_for_member(request.user, public_id)
-        return self.render(request, fresh, bound={"cancel": form}, status=refused_status(request, refusal))
+        return self.render(request, fresh, bound={"cancel": form}, status=submission.status)
 
 
 class ReferralAnswerView(ReferralView):
@@ -271,11 +261,11 @@ class ReferralAnswerView(ReferralView):
     def post(self, request: HttpRequest, public_id: Any) -> HttpResponse:
         referral = referral_for_member(request.user, public_id)
         form = banking_forms.ReferralAnswerForm(request.POST)
-        done, refusal = _submit(
-            form, lambda data: referral_answer(referral=referral, actor=request.user, text=data["text"])
+        submission = submit(
+            request, form, lambda data: referral_answer(referral=referral, actor=request.user, text=data["text"])
         )
-        if done is not None:
+        if submission.done:
             messages.success(request, _("Your answer was sent to %(bank)s.") % {"bank": referral.bank.name})
             return HttpResponseRedirect(reverse("portal:referral", args=[referral.public_id]))
         fresh = referral_for_member(request.user, public_id)
-        return self.render(request, fresh, bound={"answer": form}, status=refused_status(request, refusal))
+        return self.render(request, fresh, bound={"answer": form}, status=submission.status)

@@ -16,7 +16,6 @@ import rules
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -40,7 +39,7 @@ from reviews.services.notes import note_add, note_may_add
 from reviews.views.access import RegulatorRequiredMixin
 from screening.models import ScreeningHit
 from screening.services import screening_adjudicate
-from vasp_licensing.errors import DomainError, NotPermitted
+from vasp_licensing.pages import error_summary, is_htmx_partial, submit
 
 App = LicenceApplication
 Data = dict[str, Any]
@@ -144,12 +143,6 @@ def _case_or_404(reference: str) -> App:
     return application
 
 
-def _is_htmx_partial(request: HttpRequest) -> bool:
-    """An htmx request for one section; a boosted form wants the whole page, like a browser without JavaScript."""
-    htmx = getattr(request, "htmx", None)
-    return htmx is not None and bool(htmx) and not htmx.boosted
-
-
 def _notices(application: App, user: Any) -> list[str]:
     notices = []
     if is_auditor(user) and not (is_case_officer(user) or is_senior_officer(user)):
@@ -213,16 +206,6 @@ def _offered_actions(application: App, page: CasePage, user: Any, bound: dict[st
     ]
 
 
-def _error_summary(bound: dict[str, forms.Form]) -> list[str]:
-    """Every error of the posted form, so that a refusal shows even for an action the page does not offer."""
-    summary = []
-    for form in bound.values():
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else None
-            summary += [f"{label}: {error}" if label else str(error) for error in errors]
-    return summary
-
-
 def _page_context(request: HttpRequest, application: App, bound: dict[str, forms.Form]) -> dict[str, Any]:
     """Everything the templates read. `bound` holds posted forms by key, to show them with their errors."""
     user = request.user
@@ -238,7 +221,7 @@ def _page_context(request: HttpRequest, application: App, bound: dict[str, forms
         ],
         "note_form": (bound.get("note") or case_forms.NoteForm(prefix="note")) if note_may_add(user=user) else None,
         "notices": _notices(application, user),
-        "error_summary": _error_summary(bound),
+        "error_summary": error_summary(bound.values()),
     }
 
 
@@ -247,24 +230,6 @@ def render_case(
 ) -> TemplateResponse:
     context = _page_context(request, application, bound or {})
     return TemplateResponse(request, "reviews/case/page.html", context, status=status)
-
-
-def _submit(form: forms.Form, perform: Callable[[Data], Any]) -> tuple[Any, DomainError | None]:
-    """Validate, then call the service: (its result, None), or (None, the refusal, now the form's error)."""
-    if not form.is_valid():
-        return None, None
-    try:
-        return perform(form.cleaned_data), None
-    except DomainError as refusal:
-        form.add_error(None, str(refusal))
-        return None, refusal
-
-
-def _refused_status(request: HttpRequest, refusal: DomainError | None) -> int:
-    # htmx swaps only 2xx answers by default: to htmx (boosted or not) the errors come back as 200.
-    if getattr(request, "htmx", False):
-        return 200
-    return refusal.http_status if refusal is not None else 400
 
 
 class CaseView(RegulatorRequiredMixin, View):
@@ -283,17 +248,15 @@ class CaseActionView(RegulatorRequiredMixin, View):
             raise Http404(_("No such action."))
         application = _case_or_404(reference)
         form = spec.form_class(request.POST, prefix=action)
-        updated, refusal = _submit(form, lambda data: spec.perform(application, request.user, data))
-        if updated is not None:
+        submission = submit(request, form, lambda data: spec.perform(application, request.user, data))
+        if (updated := submission.result) is not None:
             state = updated.get_status_display().lower()
             messages.success(
                 request, _("%(action)s: done. The case is now %(state)s.") % {"action": spec.label, "state": state}
             )
             return HttpResponseRedirect(case_url(updated))
         # Read again: the page shows the case as it is now, whatever happened meanwhile.
-        return render_case(
-            request, _case_or_404(reference), bound={action: form}, status=_refused_status(request, refusal)
-        )
+        return render_case(request, _case_or_404(reference), bound={action: form}, status=submission.status)
 
 
 class SectionView(RegulatorRequiredMixin, View):
@@ -312,19 +275,20 @@ class SectionView(RegulatorRequiredMixin, View):
         perform: Callable[[Data], Any],
         done: str,
     ) -> HttpResponse:
-        saved, refusal = _submit(form, perform)
-        partial = _is_htmx_partial(request)
-        if saved is not None and not partial:
+        submission = submit(request, form, perform)
+        saved = submission.done
+        partial = is_htmx_partial(request)
+        if saved and not partial:
             messages.success(request, done)
             return HttpResponseRedirect(case_url(application, self.section))
         application = _case_or_404(application.reference)
-        bound = {} if saved is not None else {key: form}  # once saved, the section shows fresh forms
+        bound = {} if saved else {key: form}  # once saved, the section shows fresh forms
         if not partial:
-            return render_case(request, application, bound=bound, status=_refused_status(request, refusal))
+            return render_case(request, application, bound=bound, status=submission.status)
         context = {
             **_page_context(request, application, bound),
             "oob_timeline": True,
-            "saved": done if saved is not None else "",
+            "saved": done if saved else "",
         }
         return TemplateResponse(request, f"reviews/case/_{self.section}.html", context)
 
@@ -390,11 +354,8 @@ class DocumentDownloadView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         document = get_object_or_404(Document.objects.select_related("application", "document_type"), pk=pk)
-        try:
-            download = document_download(document=document, actor=request.user)
-        except NotPermitted as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        return document_response(download)
+        # A NotPermitted is the 403 page with its reason (vasp_licensing.pages.RefusalMiddleware).
+        return document_response(document_download(document=document, actor=request.user))
 
 
 urlpatterns: list[URLPattern] = [

@@ -33,7 +33,7 @@ from reviews.services.licence_changes import (
     licence_change_withdraw,
 )
 from reviews.views.access import RegulatorRequiredMixin
-from reviews.views.case import _error_summary, _refused_status, _submit
+from vasp_licensing.pages import error_summary, submit
 
 PAGE_SIZE = 25
 DECISIONS: dict[str, type[forms.Form]] = {
@@ -122,7 +122,7 @@ def render_licence(
         "propose_url": reverse("reviews:licence_change_propose", args=[licence.number]),
         "decision_forms": _decision_forms(page.pending, user, bound),
         "notices": notices,
-        "error_summary": _error_summary(bound),
+        "error_summary": error_summary(bound.values()),
     }
     return TemplateResponse(request, "reviews/licences/page.html", context, status=status)
 
@@ -138,7 +138,8 @@ class LicenceChangeProposeView(RegulatorRequiredMixin, View):
     def post(self, request: HttpRequest, number: str) -> HttpResponse:
         licence = _licence_or_404(number)
         form = licence_forms.LicenceChangeProposeForm(request.POST, prefix="propose", licence=licence)
-        change, refusal = _submit(
+        submission = submit(
+            request,
             form,
             lambda data: licence_change_propose(
                 licence=licence,
@@ -149,12 +150,10 @@ class LicenceChangeProposeView(RegulatorRequiredMixin, View):
                 lift=[condition.pk for condition in data["lift"]],
             ),
         )
-        if change is not None:
+        if submission.done:
             messages.success(request, _("Change proposed. Another officer must decide it."))
             return HttpResponseRedirect(licence_url(licence))
-        return render_licence(
-            request, _licence_or_404(number), bound={"propose": form}, status=_refused_status(request, refusal)
-        )
+        return render_licence(request, _licence_or_404(number), bound={"propose": form}, status=submission.status)
 
 
 class LicenceChangeDecideView(RegulatorRequiredMixin, View):
@@ -173,15 +172,13 @@ class LicenceChangeDecideView(RegulatorRequiredMixin, View):
             "reject": lambda data: licence_change_reject(change=change, actor=actor, note=data["note"]),
             "withdraw": lambda data: licence_change_withdraw(change=change, actor=actor),
         }[decision]
-        done, refusal = _submit(form, perform)
-        if done is not None:
+        submission = submit(request, form, perform)
+        if (done := submission.result) is not None:
             messages.success(
                 request, _("The change is now %(status)s.") % {"status": done.get_status_display().lower()}
             )
             return HttpResponseRedirect(licence_url(licence))
-        return render_licence(
-            request, _licence_or_404(number), bound={decision: form}, status=_refused_status(request, refusal)
-        )
+        return render_licence(request, _licence_or_404(number), bound={decision: form}, status=submission.status)
 
 
 urlpatterns: list[URLPattern] = [

@@ -12,6 +12,7 @@ back button and a shared link give the same page.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -44,7 +45,7 @@ from reviews.selectors.queues import (
     queues_visible_to,
 )
 from reviews.views.access import RegulatorRequiredMixin
-from vasp_licensing.errors import DomainError
+from vasp_licensing.pages import attempt
 
 PAGE_SIZE = 25
 RESULTS_ID = "queue-results"  # the region htmx swaps
@@ -209,13 +210,14 @@ class AssignView(RegulatorRequiredMixin, View):
         done = []
         for application in applications:
             officer = plan[application.pk]
-            try:
-                application_assign(application=application, actor=user, officer=officer)
-            except DomainError as error:
+            assigned = attempt(
+                request, partial(application_assign, application=application, actor=user, officer=officer)
+            )
+            if assigned.refusal is not None:
                 messages.error(
                     request,
                     _("%(reference)s was not assigned: %(reason)s")
-                    % {"reference": application.reference, "reason": error},
+                    % {"reference": application.reference, "reason": assigned.refusal},
                 )
             else:
                 done.append(

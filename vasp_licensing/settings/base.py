@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "accounts.middleware.SignInPolicyMiddleware",  # the admin signs in through allauth; MFA enrolment first
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "vasp_licensing.pages.RefusalMiddleware",  # a NotPermitted no view showed: the 403 page with its reason
 ]
 
 ROOT_URLCONF = "vasp_licensing.urls"

@@ -24,13 +24,7 @@ from django.views import View
 
 from applications.choices import WITHDRAWABLE_STATUSES, ApplicationStatus, LicenceStatus
 from applications.models import LicenceApplication
-from applications.portal.access import (
-    MemberRequiredMixin,
-    application_for_member,
-    form_error,
-    licence_for_member,
-    refused_status,
-)
+from applications.portal.access import MemberRequiredMixin, application_for_member, licence_for_member
 from applications.portal.cases import selectors
 from applications.portal.cases.forms import ActionForm, ItemAnswerForm, ItemDocumentForm
 from applications.services import application_copy, application_respond
@@ -38,7 +32,7 @@ from applications.services.certificates import licence_certificate_pdf
 from applications.services.transitions import information_item_upload_document
 from reviews.models import InformationRequestItem
 from reviews.services import information_item_answer
-from vasp_licensing.errors import DomainError
+from vasp_licensing.pages import is_htmx_partial, submit
 from vasp_licensing.uploads import upload_refusal
 
 App = LicenceApplication
@@ -48,11 +42,6 @@ COPYABLE = (ApplicationStatus.RETURNED, ApplicationStatus.REFUSED)
 def case_url(application: App, anchor: str = "") -> str:
     url = reverse("portal:case", args=[application.reference])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _is_htmx_partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return htmx is not None and bool(htmx) and not htmx.boosted
 
 
 @dataclass
@@ -174,23 +163,16 @@ class ItemView(MemberRequiredMixin, View):
         form: forms.Form,
         done: str,
     ) -> HttpResponse:
-        refusal: DomainError | None = None
-        saved = False
-        if form.is_valid():
-            try:
-                self.perform(request, item, form.cleaned_data)
-                saved = True
-            except DomainError as error:
-                form_error(form, error)
-                refusal = error
+        submission = submit(request, form, lambda data: self.perform(request, item, data))
+        saved = submission.done
         anchor = f"item-{item.pk}"
-        partial = _is_htmx_partial(request)
+        partial = is_htmx_partial(request)
         if saved and not partial:
             messages.success(request, done)
             return HttpResponseRedirect(case_url(application, anchor))
         application = _fresh(application.reference, request.user)
         if not partial:
-            return render_case(request, application, bound={key: form}, status=refused_status(request, refusal))
+            return render_case(request, application, bound={key: form}, status=submission.status)
         item = self.item_or_404(application, item.pk)
         bound = {} if saved else {key: form}
         row = _item_row(
@@ -244,15 +226,12 @@ class RespondView(MemberRequiredMixin, View):
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         application = application_for_member(request.user, reference)
         form = ActionForm(request.POST)
-        try:
-            application_respond(application=application, actor=request.user)
-        except DomainError as refusal:
-            form_error(form, refusal)
+        submission = submit(
+            request, form, lambda data: application_respond(application=application, actor=request.user)
+        )
+        if not submission.done:
             return render_case(
-                request,
-                _fresh(reference, request.user),
-                bound={"respond": form},
-                status=refused_status(request, refusal),
+                request, _fresh(reference, request.user), bound={"respond": form}, status=submission.status
             )
         messages.success(request, _("Your answers were sent. The regulator resumes the review."))
         return HttpResponseRedirect(case_url(application))
@@ -266,13 +245,9 @@ class CopyView(MemberRequiredMixin, View):
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         application = application_for_member(request.user, reference)
         form = ActionForm(request.POST)
-        try:
-            copy = application_copy(source=application, actor=request.user)
-        except DomainError as refusal:
-            form_error(form, refusal)
-            return render_case(
-                request, _fresh(reference, request.user), bound={"copy": form}, status=refused_status(request, refusal)
-            )
+        submission = submit(request, form, lambda data: application_copy(source=application, actor=request.user))
+        if (copy := submission.result) is None:
+            return render_case(request, _fresh(reference, request.user), bound={"copy": form}, status=submission.status)
         messages.success(
             request,
             _("New draft %(reference)s started from %(source)s.")

@@ -17,17 +17,16 @@ from django.views import View
 from applications import services
 from applications.choices import WITHDRAWABLE_STATUSES, ApplicationStatus
 from applications.models import LicenceApplication
-from applications.portal.access import MemberRequiredMixin, application_for_member, refused_status
+from applications.portal.access import MemberRequiredMixin, application_for_member
 from applications.portal.drafts.forms import (
     BusinessPlanForm,
     DeclarationForm,
     SubmitForm,
     WithdrawForm,
-    show_refusal,
 )
 from applications.selectors import SectionProgress, application_progress
 from applications.services.applications import EDITABLE_FIELDS
-from vasp_licensing.errors import DomainError
+from vasp_licensing.pages import submit
 
 
 def _url(name: str, *args: Any) -> str | None:
@@ -122,17 +121,11 @@ class _DraftFormView(MemberRequiredMixin, View):
         if isinstance(application, HttpResponse):
             return application
         form = self.form_class(request.POST)
-        refusal: DomainError | None = None
-        if form.is_valid():
-            try:
-                done = self.perform(application, request.user, form.cleaned_data)
-            except DomainError as error:
-                refusal = error
-                show_refusal(form, refusal)
-            else:
-                messages.success(request, done)
-                return HttpResponseRedirect(reverse("portal:application", args=[application.reference]))
-        return self.render(request, application, form, status=refused_status(request, refusal))
+        submission = submit(request, form, lambda data: self.perform(application, request.user, data))
+        if (done := submission.result) is not None:
+            messages.success(request, done)
+            return HttpResponseRedirect(reverse("portal:application", args=[application.reference]))
+        return self.render(request, application, form, status=submission.status)
 
 
 class BusinessPlanView(_DraftFormView):
@@ -182,14 +175,14 @@ class SubmitView(MemberRequiredMixin, View):
         if isinstance(application, HttpResponse):
             return application
         form = SubmitForm(request.POST)
-        try:
-            submitted = services.application_submit(application=application, actor=request.user)
-        except DomainError as refusal:
-            show_refusal(form, refusal)
+        draft = application
+        submission = submit(
+            request, form, lambda data: services.application_submit(application=draft, actor=request.user)
+        )
+        if (submitted := submission.result) is None:
             application = application_for_member(request.user, reference)
             context = application_context(request, application, submit_form=form)
-            status = refused_status(request, refusal)
-            return TemplateResponse(request, "portal/drafts/application.html", context, status=status)
+            return TemplateResponse(request, "portal/drafts/application.html", context, status=submission.status)
         messages.success(
             request,
             _("Application %(reference)s is submitted. The regulator will check that it is complete.")
@@ -223,19 +216,17 @@ class WithdrawView(MemberRequiredMixin, View):
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         application = application_for_member(request.user, reference)
         form = WithdrawForm(request.POST)
-        refusal: DomainError | None = None
-        if form.is_valid():
-            try:
-                services.application_withdraw(
-                    application=application, actor=request.user, reason=form.cleaned_data["reason"]
-                )
-            except DomainError as error:
-                refusal = error
-                show_refusal(form, refusal)
-            else:
-                messages.success(
-                    request, _("Application %(reference)s is withdrawn.") % {"reference": application.reference}
-                )
-                return HttpResponseRedirect(_case_url(application))
+        submission = submit(
+            request,
+            form,
+            lambda data: services.application_withdraw(
+                application=application, actor=request.user, reason=data["reason"]
+            ),
+        )
+        if submission.done:
+            messages.success(
+                request, _("Application %(reference)s is withdrawn.") % {"reference": application.reference}
+            )
+            return HttpResponseRedirect(_case_url(application))
         application = application_for_member(request.user, reference)
-        return self._render(request, application, form, status=refused_status(request, refusal))
+        return self._render(request, application, form, status=submission.status)

@@ -29,12 +29,13 @@ from django_htmx.http import HTMX_STOP_POLLING
 from applications import services
 from applications.choices import DocumentCheckStatus
 from applications.models import Document, DocumentType, LicenceApplication, Person
-from applications.portal.access import MemberRequiredMixin, application_for_member, form_error
+from applications.portal.access import MemberRequiredMixin, application_for_member
 from applications.portal.uploads import RefusedUploadMixin
 from applications.selectors import document_findings_for
 from applications.services.documents import UPLOAD_STATES
 from applications.services.downloads import document_download, document_response
-from vasp_licensing.errors import DomainError, NotPermitted, ValidationFailed
+from vasp_licensing.errors import NotPermitted
+from vasp_licensing.pages import is_htmx_partial, submit
 from vasp_licensing.uploads import UploadRefusal, upload_limit_bytes, upload_refusal
 
 
@@ -148,11 +149,6 @@ def _context(application: LicenceApplication, user: Any, **extra: Any) -> dict[s
     }
 
 
-def _is_htmx_partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return htmx is not None and bool(htmx) and not htmx.boosted
-
-
 def documents_url(application: LicenceApplication, anchor: str = "") -> str:
     url = reverse("portal:documents", args=[application.reference])
     return f"{url}#{anchor}" if anchor else url
@@ -196,8 +192,21 @@ class DocumentUploadView(MemberRequiredMixin, View):
         form = DocumentUploadForm(
             request.POST, request.FILES, document_type=document_type, refusal=upload_refusal(request), prefix=key
         )
-        document, refusal = self._upload(request, form, application, document_type, person)
-        partial = _is_htmx_partial(request)
+        submission = submit(
+            request,
+            form,
+            lambda data: services.document_upload(
+                application=application,
+                actor=request.user,
+                document_type=document_type,
+                uploaded_file=data["file"],
+                person=person,
+                document_date=data["document_date"],
+            ),
+            input_field="file",  # what is wrong with the file belongs to the file input (aria-invalid, described)
+        )
+        document = submission.result
+        partial = is_htmx_partial(request)
         done = ""
         if document is not None:
             done = _("%(type)s: version %(version)s uploaded; its checks are running.") % {
@@ -215,37 +224,8 @@ class DocumentUploadView(MemberRequiredMixin, View):
             row = next(row for row in rows if row.key == key)
             context = _context(application, request.user, requirement=row, saved=done)
             return TemplateResponse(request, "portal/documents/_requirement.html", context)
-        status = refusal.http_status if refusal is not None else 400
         context = _context(application, request.user, requirements=rows, error_key=key)
-        return TemplateResponse(request, "portal/documents/page.html", context, status=status)
-
-    @staticmethod
-    def _upload(
-        request: HttpRequest,
-        form: DocumentUploadForm,
-        application: LicenceApplication,
-        document_type: DocumentType,
-        person: Person | None,
-    ) -> tuple[Document | None, DomainError | None]:
-        if not form.is_valid():
-            return None, None
-        try:
-            document = services.document_upload(
-                application=application,
-                actor=request.user,
-                document_type=document_type,
-                uploaded_file=form.cleaned_data["file"],
-                person=person,
-                document_date=form.cleaned_data["document_date"],
-            )
-        except ValidationFailed as refusal:
-            # What is wrong with the file itself belongs to the file input (aria-invalid, described by it).
-            form.add_error("file", [refusal.message, *refusal.details])
-            return None, refusal
-        except DomainError as refusal:
-            form_error(form, refusal)
-            return None, refusal
-        return document, None
+        return TemplateResponse(request, "portal/documents/page.html", context, status=submission.status)
 
 
 class DocumentChecksView(MemberRequiredMixin, View):
@@ -259,12 +239,12 @@ class DocumentChecksView(MemberRequiredMixin, View):
     """
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if _is_htmx_partial(request) and not request.user.is_authenticated:
+        if is_htmx_partial(request) and not request.user.is_authenticated:
             return HttpResponse(status=HTMX_STOP_POLLING)  # signed out meanwhile: stop, never swap in sign-in
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        polled = _is_htmx_partial(request)
+        polled = is_htmx_partial(request)
         try:
             document = _document_for_member(request.user, pk)
         except Http404:

@@ -19,11 +19,11 @@ from django.views import View
 from accounts.models import FirmMembership
 from applications import services
 from applications.models import Firm, Licence, LicenceApplication
-from applications.portal.access import MemberRequiredMixin, firm_for_member, refused_status
-from applications.portal.drafts.forms import FirmForm, StartApplicationForm, show_refusal
+from applications.portal.access import MemberRequiredMixin, firm_for_member
+from applications.portal.drafts.forms import FirmForm, StartApplicationForm
 from applications.selectors import applications_for_firm, people_with_roles
 from applications.services.firms import FIRM_FIELDS, IDENTITY_FIELDS, firm_identity_is_fixed, identity_fixed_message
-from vasp_licensing.errors import DomainError
+from vasp_licensing.pages import submit
 
 
 def application_url(application: LicenceApplication) -> str:
@@ -60,25 +60,19 @@ class FirmCreateView(MemberRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = FirmForm(request.POST)
-        refusal: DomainError | None = None
-        if form.is_valid():
-            try:
-                firm = services.firm_create(actor=request.user, **form.cleaned_data)
-            except DomainError as error:
-                refusal = error
-                show_refusal(form, refusal)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "%(firm)s is registered and you are its firm admin. Firm admins sign in with a code from an "
-                        "authenticator app; you may be asked to set it up now."
-                    )
-                    % {"firm": firm},
+        submission = submit(request, form, lambda data: services.firm_create(actor=request.user, **data))
+        if (firm := submission.result) is not None:
+            messages.success(
+                request,
+                _(
+                    "%(firm)s is registered and you are its firm admin. Firm admins sign in with a code from an "
+                    "authenticator app; you may be asked to set it up now."
                 )
-                return HttpResponseRedirect(reverse("portal:firm", args=[firm.pk]))
+                % {"firm": firm},
+            )
+            return HttpResponseRedirect(reverse("portal:firm", args=[firm.pk]))
         context = {"form": form, "nav": "dashboard"}
-        return TemplateResponse(request, self.template_name, context, status=refused_status(request, refusal))
+        return TemplateResponse(request, self.template_name, context, status=submission.status)
 
 
 def firm_form(firm: Firm, data: QueryDict | None = None) -> FirmForm:
@@ -129,19 +123,13 @@ class FirmView(MemberRequiredMixin, View):
     def post(self, request: HttpRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         form = firm_form(firm, request.POST)
-        refusal: DomainError | None = None
-        if form.is_valid():
-            try:
-                services.firm_update(firm=firm, actor=request.user, **form.cleaned_data)
-            except DomainError as error:
-                refusal = error
-                show_refusal(form, refusal)
-            else:
-                messages.success(request, _("The firm's details are saved."))
-                return HttpResponseRedirect(reverse("portal:firm", args=[firm.pk]))
+        submission = submit(request, form, lambda data: services.firm_update(firm=firm, actor=request.user, **data))
+        if submission.done:
+            messages.success(request, _("The firm's details are saved."))
+            return HttpResponseRedirect(reverse("portal:firm", args=[firm.pk]))
         firm.refresh_from_db()
         context = firm_context(request, firm, form=form)
-        return TemplateResponse(request, self.template_name, context, status=refused_status(request, refusal))
+        return TemplateResponse(request, self.template_name, context, status=submission.status)
 
 
 class ApplicationStartView(MemberRequiredMixin, View):
@@ -150,22 +138,18 @@ class ApplicationStartView(MemberRequiredMixin, View):
     def post(self, request: HttpRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         form = StartApplicationForm(request.POST)
-        refusal: DomainError | None = None
-        if form.is_valid():
-            try:
-                application = services.application_create(
-                    firm=firm, licence_type=form.cleaned_data["licence_type"], actor=request.user
-                )
-            except DomainError as error:
-                refusal = error
-                show_refusal(form, refusal)
-            else:
-                messages.success(
-                    request,
-                    _("Application %(reference)s is started. Fill in each section below, then submit it.")
-                    % {"reference": application.reference},
-                )
-                return HttpResponseRedirect(reverse("portal:application", args=[application.reference]))
+        submission = submit(
+            request,
+            form,
+            lambda data: services.application_create(firm=firm, licence_type=data["licence_type"], actor=request.user),
+        )
+        if (application := submission.result) is not None:
+            messages.success(
+                request,
+                _("Application %(reference)s is started. Fill in each section below, then submit it.")
+                % {"reference": application.reference},
+            )
+            return HttpResponseRedirect(reverse("portal:application", args=[application.reference]))
         context = firm_context(request, firm, start_form=form)
         context["start_form"] = form  # shown with its errors, even to someone the rules refused
-        return TemplateResponse(request, "portal/drafts/firm.html", context, status=refused_status(request, refusal))
+        return TemplateResponse(request, "portal/drafts/firm.html", context, status=submission.status)

@@ -9,24 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.choices import PersonRoleKind
 from applications.models import LicenceType
-from applications.portal.access import form_error
-from applications.validators import InvalidFields, validate_country_code, validate_lei
-from vasp_licensing.errors import DomainError
+from applications.validators import validate_country_code, validate_lei
 
 TEXTAREA = {"rows": 4, "cols": 60}
-
-
-def show_refusal(form: forms.Form, error: DomainError, field_names: dict[str, str] | None = None) -> None:
-    """A service's refusal on the form: field by field where the service said which (InvalidFields),
-    else as errors of the whole form. `field_names` maps the service's keys to the form's fields."""
-    if not isinstance(error, InvalidFields):
-        form_error(form, error)
-        return
-    names = field_names or {}
-    for key, texts in error.field_errors.items():
-        field = names.get(key, key)
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
 
 
 class FirmForm(forms.Form):
@@ -164,9 +149,6 @@ class PersonForm(forms.Form):
             if role.role in ROLE_PERCENTAGE_FIELDS:
                 initial[ROLE_PERCENTAGE_FIELDS[role.role]] = role.percentage
         return initial
-
-    def show_refusal(self, error: DomainError) -> None:
-        show_refusal(self, error, ROLE_PERCENTAGE_FIELDS)
 
 
 class BusinessPlanForm(forms.Form):

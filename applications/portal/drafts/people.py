@@ -10,10 +10,10 @@ from django.views import View
 
 from applications import services
 from applications.models import Firm, Person
-from applications.portal.access import MemberRequiredMixin, firm_for_member, refused_status
-from applications.portal.drafts.forms import PersonForm
+from applications.portal.access import MemberRequiredMixin, firm_for_member
+from applications.portal.drafts.forms import ROLE_PERCENTAGE_FIELDS, PersonForm
 from applications.selectors import people_with_roles
-from vasp_licensing.errors import DomainError
+from vasp_licensing.pages import attempt, refusal_messages, submit
 
 
 def _person_of(firm: Firm, person_id: int) -> Person:
@@ -41,20 +41,19 @@ class PersonCreateView(MemberRequiredMixin, View):
     def post(self, request: HttpRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         form = PersonForm(request.POST)
-        refusal: DomainError | None = None
-        if form.is_valid():
-            try:
-                person = services.person_create(
-                    firm=firm, actor=request.user, roles=form.roles_given(), **form.person_fields()
-                )
-            except DomainError as error:
-                refusal = error
-                form.show_refusal(refusal)
-            else:
-                messages.success(request, _("%(name)s is added.") % {"name": person})
-                return HttpResponseRedirect(_people_url(firm))
+        submission = submit(
+            request,
+            form,
+            lambda data: services.person_create(
+                firm=firm, actor=request.user, roles=form.roles_given(), **form.person_fields()
+            ),
+            field_names=ROLE_PERCENTAGE_FIELDS,
+        )
+        if (person := submission.result) is not None:
+            messages.success(request, _("%(name)s is added.") % {"name": person})
+            return HttpResponseRedirect(_people_url(firm))
         context = {"firm": firm, "nav": "firm", "form": form}
-        return TemplateResponse(request, self.template_name, context, status=refused_status(request, refusal))
+        return TemplateResponse(request, self.template_name, context, status=submission.status)
 
 
 class PersonEditView(MemberRequiredMixin, View):
@@ -71,20 +70,19 @@ class PersonEditView(MemberRequiredMixin, View):
         firm = firm_for_member(request.user, firm_id)
         person = _person_of(firm, person_id)
         form = PersonForm(request.POST)
-        refusal: DomainError | None = None
-        if form.is_valid():
-            try:
-                person = services.person_update(
-                    person=person, actor=request.user, roles=form.roles_given(), **form.person_fields()
-                )
-            except DomainError as error:
-                refusal = error
-                form.show_refusal(refusal)
-            else:
-                messages.success(request, _("%(name)s is saved.") % {"name": person})
-                return HttpResponseRedirect(_people_url(firm))
+        submission = submit(
+            request,
+            form,
+            lambda data: services.person_update(
+                person=person, actor=request.user, roles=form.roles_given(), **form.person_fields()
+            ),
+            field_names=ROLE_PERCENTAGE_FIELDS,
+        )
+        if (saved := submission.result) is not None:
+            messages.success(request, _("%(name)s is saved.") % {"name": saved})
+            return HttpResponseRedirect(_people_url(firm))
         context = {"firm": firm, "nav": "firm", "form": form, "person": _person_of(firm, person_id)}
-        return TemplateResponse(request, self.template_name, context, status=refused_status(request, refusal))
+        return TemplateResponse(request, self.template_name, context, status=submission.status)
 
 
 class PersonRemoveView(MemberRequiredMixin, View):
@@ -100,10 +98,9 @@ class PersonRemoveView(MemberRequiredMixin, View):
     def post(self, request: HttpRequest, firm_id: int, person_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         person = _person_of(firm, person_id)
-        try:
-            services.person_remove(person=person, actor=request.user)
-        except DomainError as refusal:
-            context = {"firm": firm, "nav": "firm", "person": person, "errors": [refusal.message, *refusal.details]}
-            return TemplateResponse(request, self.template_name, context, status=refused_status(request, refusal))
+        removed = attempt(request, lambda: services.person_remove(person=person, actor=request.user))
+        if removed.refusal is not None:
+            context = {"firm": firm, "nav": "firm", "person": person, "errors": refusal_messages(removed.refusal)}
+            return TemplateResponse(request, self.template_name, context, status=removed.status)
         messages.success(request, _("%(name)s is removed.") % {"name": person})
         return HttpResponseRedirect(_people_url(firm))
