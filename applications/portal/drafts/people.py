@@ -1,5 +1,8 @@
 """The firm's people: list, add, edit, remove. A person is found only through the user's firm (404 otherwise)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -31,6 +34,29 @@ class PeopleView(MemberRequiredMixin, View):
         return TemplateResponse(request, "portal/drafts/people.html", context)
 
 
+def _person_saved(
+    request: HttpRequest,
+    firm: Firm,
+    form: PersonForm,
+    save: Callable[..., Person],
+    *,
+    done: str,
+    context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """Save a person's form through the service: back to the people, or the form again with its errors."""
+    submission = submit(
+        request,
+        form,
+        lambda data: save(roles=form.roles_given(), **form.person_fields()),
+        field_names=ROLE_PERCENTAGE_FIELDS,
+    )
+    if (person := submission.result) is not None:
+        messages.success(request, done % {"name": person})
+        return HttpResponseRedirect(_people_url(firm))
+    page = {"firm": firm, "nav": "firm", "form": form, **context()}
+    return TemplateResponse(request, "portal/drafts/person_form.html", page, status=submission.status)
+
+
 class PersonCreateView(MemberRequiredMixin, View):
     template_name = "portal/drafts/person_form.html"
 
@@ -41,19 +67,14 @@ class PersonCreateView(MemberRequiredMixin, View):
     def post(self, request: HttpRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         form = PersonForm(request.POST)
-        submission = submit(
+        return _person_saved(
             request,
+            firm,
             form,
-            lambda data: services.person_create(
-                firm=firm, actor=request.user, roles=form.roles_given(), **form.person_fields()
-            ),
-            field_names=ROLE_PERCENTAGE_FIELDS,
+            lambda **fields: services.person_create(firm=firm, actor=request.user, **fields),
+            done=_("%(name)s is added."),
+            context=dict,
         )
-        if (person := submission.result) is not None:
-            messages.success(request, _("%(name)s is added.") % {"name": person})
-            return HttpResponseRedirect(_people_url(firm))
-        context = {"firm": firm, "nav": "firm", "form": form}
-        return TemplateResponse(request, self.template_name, context, status=submission.status)
 
 
 class PersonEditView(MemberRequiredMixin, View):
@@ -70,19 +91,14 @@ class PersonEditView(MemberRequiredMixin, View):
         firm = firm_for_member(request.user, firm_id)
         person = _person_of(firm, person_id)
         form = PersonForm(request.POST)
-        submission = submit(
+        return _person_saved(
             request,
+            firm,
             form,
-            lambda data: services.person_update(
-                person=person, actor=request.user, roles=form.roles_given(), **form.person_fields()
-            ),
-            field_names=ROLE_PERCENTAGE_FIELDS,
+            lambda **fields: services.person_update(person=person, actor=request.user, **fields),
+            done=_("%(name)s is saved."),
+            context=lambda: {"person": _person_of(firm, person_id)},  # as it is now
         )
-        if (saved := submission.result) is not None:
-            messages.success(request, _("%(name)s is saved.") % {"name": saved})
-            return HttpResponseRedirect(_people_url(firm))
-        context = {"firm": firm, "nav": "firm", "form": form, "person": _person_of(firm, person_id)}
-        return TemplateResponse(request, self.template_name, context, status=submission.status)
 
 
 class PersonRemoveView(MemberRequiredMixin, View):
