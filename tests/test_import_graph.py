@@ -1,10 +1,21 @@
-"""The import graph the apps' ownership rests on: tasks call services, never the other way round."""
+"""The import graph the apps' ownership rests on: tasks call services, never the other way round; the applicant
+portal's pages are a leaf that only the URL configuration loads."""
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "applications", "audit", "banking", "notifications", "reviews", "screening", "vasp_licensing")
+APPS = (
+    "accounts",
+    "applications",
+    "audit",
+    "banking",
+    "notifications",
+    "portal",
+    "reviews",
+    "screening",
+    "vasp_licensing",
+)
 
 
 def _module_name(path: Path) -> str:
@@ -61,3 +72,24 @@ def test_no_tasks_module_is_part_of_an_import_cycle():
     cycles = {name: _cycles_through(name, graph) for name in tasks_modules}
 
     assert {name: found[0] for name, found in cycles.items() if found} == {}
+
+
+def test_only_the_url_configuration_loads_the_portal():
+    modules = _modules()
+    importers = {
+        name
+        for name, path in modules.items()
+        if not name.startswith("portal") and any(m.startswith("portal") for m in _imported_at_load(path, set(modules)))
+    }
+
+    assert importers == {"vasp_licensing.urls"}
+
+
+def test_the_portal_pages_live_in_the_portal_app():
+    leftovers = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "applications/portal", ROOT / "accounts/team", ROOT / "banking/portal")
+        if path.exists()
+    ]
+
+    assert leftovers == []

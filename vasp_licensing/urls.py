@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider import views as oauth2_views
 
+from portal import urls as portal_urls
 from vasp_licensing import pages, problems, views
 
 admin.site.site_header = "VASP licensing"
@@ -19,8 +20,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("workspace/", include("reviews.urls")),
-    path("portal/", include("applications.portal.urls")),
-    path("register/", include("applications.portal.register.urls")),
+    path("portal/", include("portal.urls")),
+    path("register/", include(portal_urls.register_urlpatterns)),
     path("healthz/", views.healthz, name="healthz"),
     path("readyz/", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),

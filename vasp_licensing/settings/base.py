@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "banking",
     "screening",
     "notifications",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -7,15 +7,15 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from applications import services
 from applications.models import Firm, Person
-from applications.portal.access import MemberRequiredMixin, firm_for_member
-from applications.portal.drafts.forms import ROLE_PERCENTAGE_FIELDS, PersonForm
 from applications.selectors import people_with_roles
+from portal.access import MemberRequiredMixin, firm_for_member
+from portal.drafts.forms import ROLE_PERCENTAGE_FIELDS, PersonForm
 from vasp_licensing.pages import attempt, refusal_messages, submit
 
 
@@ -120,3 +120,11 @@ class PersonRemoveView(MemberRequiredMixin, View):
             return TemplateResponse(request, self.template_name, context, status=removed.status)
         messages.success(request, _("%(name)s is removed.") % {"name": person})
         return HttpResponseRedirect(_people_url(firm))
+
+
+urlpatterns: list[URLPattern] = [
+    path("firms/<int:firm_id>/people/", PeopleView.as_view(), name="people"),
+    path("firms/<int:firm_id>/people/new/", PersonCreateView.as_view(), name="person_create"),
+    path("firms/<int:firm_id>/people/<int:person_id>/", PersonEditView.as_view(), name="person_edit"),
+    path("firms/<int:firm_id>/people/<int:person_id>/remove/", PersonRemoveView.as_view(), name="person_remove"),
+]

@@ -9,13 +9,14 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from applications import selectors
 from applications.choices import LicenceStatus
-from applications.portal.register.forms import SECTIONS, RegisterSearchForm
+from portal.register.forms import SECTIONS, RegisterSearchForm
 
 PER_PAGE = 50
 # The licence's transitions, as the register words them.
@@ -89,3 +90,9 @@ class RegisterLicenceView(View):
         ]
         context = {"nav": "register", "licence": licence, "history": history}
         return TemplateResponse(request, self.template_name, context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("", RegisterView.as_view(), name="index"),
+    path("licences/<str:number>/", RegisterLicenceView.as_view(), name="licence"),
+]

@@ -17,7 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -30,9 +30,9 @@ from accounts.selectors import (
     invitations_pending,
     team_members,
 )
-from accounts.team.forms import InviteForm, RoleForm
 from applications.models import Firm
-from applications.portal.access import MemberRequiredMixin, firm_for_member
+from portal.access import MemberRequiredMixin, firm_for_member
+from portal.team.forms import InviteForm, RoleForm
 from vasp_licensing.errors import DomainError
 from vasp_licensing.pages import attempt, error_summary, refusal_messages, submit
 
@@ -84,7 +84,7 @@ def render_team(
         "invitation_days": services.invitation_days(),
         "error_summary": error_summary(bound.values()),
     }
-    return TemplateResponse(request, "accounts/team/page.html", context, status=status)
+    return TemplateResponse(request, "portal/team/page.html", context, status=status)
 
 
 def team_url(firm: Firm, anchor: str = "") -> str:
@@ -185,7 +185,7 @@ class InvitationAcceptView(View):
     """Anonymous visitors are asked to sign in or sign up first (the link comes back with `next`); a signed-in
     user sees the invitation, or why it cannot be accepted, and confirms with a POST."""
 
-    template_name = "accounts/team/invitation_accept.html"
+    template_name = "portal/team/invitation_accept.html"
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         if not request.user.is_authenticated:
@@ -243,3 +243,21 @@ class InvitationAcceptView(View):
 
 def _next(path: str) -> str:
     return urlencode({"next": path})
+
+
+urlpatterns: list[URLPattern] = [
+    path("firms/<int:firm_id>/team/", TeamView.as_view(), name="team"),
+    path("firms/<int:firm_id>/team/invite/", InviteView.as_view(), name="team_invite"),
+    path(
+        "firms/<int:firm_id>/team/invitations/<int:pk>/revoke/",
+        InvitationRevokeView.as_view(),
+        name="team_invitation_revoke",
+    ),
+    path("firms/<int:firm_id>/team/members/<int:pk>/role/", MemberRoleView.as_view(), name="team_member_role"),
+    path(
+        "firms/<int:firm_id>/team/members/<int:pk>/remove/",
+        MemberRemoveView.as_view(),
+        name="team_member_remove",
+    ),
+    path("invitations/<str:token>/", InvitationAcceptView.as_view(), name="invitation_accept"),
+]

@@ -12,17 +12,17 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import FirmMembership
 from applications import services
 from applications.models import Firm, Licence, LicenceApplication
-from applications.portal.access import MemberRequiredMixin, firm_for_member
-from applications.portal.drafts.forms import FirmForm, StartApplicationForm
 from applications.selectors import applications_for_firm, people_with_roles
 from applications.services.firms import FIRM_FIELDS, IDENTITY_FIELDS, firm_identity_is_fixed, identity_fixed_message
+from portal.access import MemberRequiredMixin, firm_for_member
+from portal.drafts.forms import FirmForm, StartApplicationForm
 from vasp_licensing.pages import submit
 
 
@@ -153,3 +153,11 @@ class ApplicationStartView(MemberRequiredMixin, View):
         context = firm_context(request, firm, start_form=form)
         context["start_form"] = form  # shown with its errors, even to someone the rules refused
         return TemplateResponse(request, "portal/drafts/firm.html", context, status=submission.status)
+
+
+urlpatterns: list[URLPattern] = [
+    path("", DashboardView.as_view(), name="dashboard"),
+    path("firms/new/", FirmCreateView.as_view(), name="firm_create"),
+    path("firms/<int:firm_id>/", FirmView.as_view(), name="firm"),
+    path("firms/<int:firm_id>/applications/new/", ApplicationStartView.as_view(), name="application_start"),
+]

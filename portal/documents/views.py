@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,11 +29,11 @@ from django_htmx.http import HTMX_STOP_POLLING
 from applications import services
 from applications.choices import DocumentCheckStatus
 from applications.models import Document, DocumentType, LicenceApplication, Person
-from applications.portal.access import MemberRequiredMixin, application_for_member
-from applications.portal.uploads import RefusedUploadMixin
 from applications.selectors import document_findings_for
 from applications.services.documents import UPLOAD_STATES
 from applications.services.downloads import document_download, document_response
+from portal.access import MemberRequiredMixin, application_for_member
+from portal.uploads import RefusedUploadMixin
 from vasp_licensing.errors import NotPermitted
 from vasp_licensing.pages import is_htmx_partial, submit
 from vasp_licensing.uploads import UploadRefusal, upload_limit_bytes, upload_refusal
@@ -268,3 +268,20 @@ class DocumentDownloadView(MemberRequiredMixin, View):
         except NotPermitted as refusal:
             raise Http404("No such document.") from refusal
         return document_response(download)
+
+
+urlpatterns: list[URLPattern] = [
+    path("applications/<str:reference>/documents/", DocumentsView.as_view(), name="documents"),
+    path(
+        "applications/<str:reference>/documents/<slug:code>/",
+        DocumentUploadView.as_view(),
+        name="document_upload",
+    ),
+    path(
+        "applications/<str:reference>/documents/<slug:code>/people/<int:person_id>/",
+        DocumentUploadView.as_view(),
+        name="document_upload_for_person",
+    ),
+    path("documents/<int:pk>/checks/", DocumentChecksView.as_view(), name="document_checks"),
+    path("documents/<int:pk>/download/", DocumentDownloadView.as_view(), name="document_download"),
+]

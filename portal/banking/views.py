@@ -15,18 +15,18 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.selectors import firm_member_ids, user_is_regulator_staff
 from applications.models import Firm, Licence, LicenceApplication
-from applications.portal.access import MemberRequiredMixin, firm_for_member
 from banking import selectors
 from banking.choices import CLOSED_REFERRAL_STATUSES, ReferralStatus
 from banking.models import Referral
-from banking.portal import forms as banking_forms
 from banking.services.referrals import qualifying_application, referral_answer, referral_cancel, referral_request
+from portal.access import MemberRequiredMixin, firm_for_member
+from portal.banking import forms as banking_forms
 from vasp_licensing.pages import submit
 
 R = ReferralStatus
@@ -63,7 +63,7 @@ def why_not_qualifying(firm: Firm) -> str:
 
 
 class BankingView(MemberRequiredMixin, View):
-    template_name = "banking/portal/banking.html"
+    template_name = "portal/banking/banking.html"
 
     def get(self, request: HttpRequest, firm_id: int) -> HttpResponse:
         return self.render(request, firm_for_member(request.user, firm_id))
@@ -211,7 +211,7 @@ def referral_events(referral: Referral) -> tuple[list[Event], set[str]]:
 
 
 class ReferralView(MemberRequiredMixin, View):
-    template_name = "banking/portal/referral.html"
+    template_name = "portal/banking/referral.html"
 
     def get(self, request: HttpRequest, public_id: Any) -> HttpResponse:
         return self.render(request, referral_for_member(request.user, public_id))
@@ -269,3 +269,11 @@ class ReferralAnswerView(ReferralView):
             return HttpResponseRedirect(reverse("portal:referral", args=[referral.public_id]))
         fresh = referral_for_member(request.user, public_id)
         return self.render(request, fresh, bound={"answer": form}, status=submission.status)
+
+
+urlpatterns: list[URLPattern] = [
+    path("firms/<int:firm_id>/banking/", BankingView.as_view(), name="banking"),
+    path("referrals/<uuid:public_id>/", ReferralView.as_view(), name="referral"),
+    path("referrals/<uuid:public_id>/cancel/", ReferralCancelView.as_view(), name="referral_cancel"),
+    path("referrals/<uuid:public_id>/answer/", ReferralAnswerView.as_view(), name="referral_answer"),
+]

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import DocumentType
-from applications.portal.cases.selectors import attachable_document_types
-from applications.portal.uploads import RefusedUploadMixin
+from portal.cases.selectors import attachable_document_types
+from portal.uploads import RefusedUploadMixin
 from vasp_licensing.uploads import UploadRefusal
 
 

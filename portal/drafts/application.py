@@ -10,22 +10,22 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from applications import services
 from applications.choices import WITHDRAWABLE_STATUSES, ApplicationStatus
 from applications.models import LicenceApplication
-from applications.portal.access import MemberRequiredMixin, application_for_member
-from applications.portal.drafts.forms import (
+from applications.selectors import SectionProgress, application_progress
+from applications.services.applications import EDITABLE_FIELDS
+from portal.access import MemberRequiredMixin, application_for_member
+from portal.drafts.forms import (
     BusinessPlanForm,
     DeclarationForm,
     SubmitForm,
     WithdrawForm,
 )
-from applications.selectors import SectionProgress, application_progress
-from applications.services.applications import EDITABLE_FIELDS
 from vasp_licensing.pages import submit
 
 
@@ -230,3 +230,20 @@ class WithdrawView(MemberRequiredMixin, View):
             return HttpResponseRedirect(_case_url(application))
         application = application_for_member(request.user, reference)
         return self._render(request, application, form, status=submission.status)
+
+
+urlpatterns: list[URLPattern] = [
+    path("applications/<str:reference>/", ApplicationView.as_view(), name="application"),
+    path(
+        "applications/<str:reference>/business-plan/",
+        BusinessPlanView.as_view(),
+        name="application_business_plan",
+    ),
+    path(
+        "applications/<str:reference>/declaration/",
+        DeclarationView.as_view(),
+        name="application_declaration",
+    ),
+    path("applications/<str:reference>/submit/", SubmitView.as_view(), name="application_submit"),
+    path("applications/<str:reference>/withdraw/", WithdrawView.as_view(), name="application_withdraw"),
+]

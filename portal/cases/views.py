@@ -2,7 +2,7 @@
 information answered item by item, the licence and its certificate, and copying a returned or refused
 application into a new draft.
 
-Every object is reached through the user's firms (applications.portal.access): another firm's
+Every object is reached through the user's firms (portal.access): another firm's
 application, request item or licence is a 404. What a member may do is decided by the services.
 Forms work without JavaScript (post, redirect, get); with htmx an item's forms swap just that item.
 """
@@ -18,18 +18,18 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from applications.choices import WITHDRAWABLE_STATUSES, ApplicationStatus, LicenceStatus
 from applications.models import LicenceApplication
-from applications.portal.access import MemberRequiredMixin, application_for_member, licence_for_member
-from applications.portal.cases import selectors
-from applications.portal.cases.forms import ActionForm, ItemAnswerForm, ItemDocumentForm
 from applications.services import application_copy, application_respond
 from applications.services.certificates import licence_certificate_pdf
 from applications.services.transitions import information_item_upload_document
+from portal.access import MemberRequiredMixin, application_for_member, licence_for_member
+from portal.cases import selectors
+from portal.cases.forms import ActionForm, ItemAnswerForm, ItemDocumentForm
 from reviews.models import InformationRequestItem
 from reviews.services import information_item_answer
 from vasp_licensing.pages import is_htmx_partial, submit
@@ -285,3 +285,22 @@ class LicenceCertificateView(MemberRequiredMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("applications/<str:reference>/case/", CaseView.as_view(), name="case"),
+    path(
+        "applications/<str:reference>/case/items/<int:item_id>/answer/",
+        ItemAnswerView.as_view(),
+        name="case_item_answer",
+    ),
+    path(
+        "applications/<str:reference>/case/items/<int:item_id>/documents/",
+        ItemDocumentView.as_view(),
+        name="case_item_document",
+    ),
+    path("applications/<str:reference>/case/respond/", RespondView.as_view(), name="case_respond"),
+    path("applications/<str:reference>/case/copy/", CopyView.as_view(), name="case_copy"),
+    path("licences/<str:number>/", LicenceView.as_view(), name="licence"),
+    path("licences/<str:number>/certificate.pdf", LicenceCertificateView.as_view(), name="licence_certificate"),
+]
