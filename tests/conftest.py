@@ -8,17 +8,9 @@ from tests.builders import Case, Regulators, advance, complete_draft
 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
+    """Each test sees only the files it wrote (several count them). The rest of the test setup is
+    vasp_licensing/settings/test.py."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", settings.CLIENT_SECRET_HASHER]
-
-
-@pytest.fixture(autouse=True)
-def _tasks_in_process():
-    """Tasks run in-process after commit, even when a broker is configured (CI's Redis pass);
-    the live_worker fixture is the one place where a real worker takes them from the broker."""
-    from vasp_licensing.celery import app
-
-    app.conf.update(task_always_eager=True, task_eager_propagates=True)
 
 
 @pytest.fixture
@@ -100,8 +92,6 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.VAR_DIR.mkdir(exist_ok=True)  # the SQLite test database lives there
-    # With Redis as the cache (CI's service pass), parallel test processes keep their keys apart.
-    settings.CACHES["default"]["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 def pytest_sessionstart(session):
