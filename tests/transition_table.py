@@ -1,12 +1,15 @@
 """The application state machine as a table: who may fire which transition from which state."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils import timezone
+from django_fsm_log.models import StateLog
 
 from applications import services
 from applications.choices import WITHDRAWABLE_STATUSES
 from applications.choices import ApplicationStatus as S
+from audit.models import AuditEvent
 from tests.builders import Case
 
 ROLES = [
@@ -25,6 +28,25 @@ def actor_for(case: Case, role: str):
     if role in ("firm_admin", "preparer", "other_firm_admin"):
         return getattr(case, role)
     return getattr(case.staff, role)
+
+
+@dataclass(frozen=True)
+class BuiltCase:
+    """A case as the builder left it, with the counts a triple checks before it starts."""
+
+    case: Case
+    application_pk: int
+    state_logs: int  # django-fsm-log rows of this case
+    audit_events: int  # audit events in the database, every case's
+
+
+def built(cases: dict[str, Case]) -> dict[str, BuiltCase]:
+    """Call once every case is built: the audit count is the database's."""
+    audit_events = AuditEvent.objects.count()
+    return {
+        state: BuiltCase(case, case.application.pk, StateLog.objects.for_(case.refresh()).count(), audit_events)
+        for state, case in cases.items()
+    }
 
 
 def _due() -> date:
