@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import active_case_officers
@@ -34,8 +35,9 @@ class WorkflowForm(forms.Form):
     or where a rule refuses (four eyes), the service explains why, not "not a valid choice".
     """
 
-    action = forms.ChoiceField(widget=forms.RadioSelect, label="Action")
-    inputs: dict[str, tuple[str, ...]] = {}  # action -> the fields its service reads
+    action = forms.ChoiceField(widget=forms.RadioSelect, label=_("Action"))
+    # action -> {field of this form: the key the workflow table's action reads (its workspace form's field)}
+    inputs: dict[str, dict[str, str]] = {}
 
     def __init__(self, *args: Any, actions: Choices, offered: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -46,7 +48,23 @@ class WorkflowForm(forms.Form):
         # The page shows only the inputs of what is offered (and of what was posted, for its errors);
         # the others stay in the form, empty.
         names = [name for name, _ in offered] + ([str(self.data.get("action"))] if self.is_bound else [])
-        self.shown = {"action"}.union(*(self.inputs.get(name, ()) for name in names))
+        self.shown = {"action"}.union(*(self.inputs.get(name, {}) for name in names))
+
+    @classmethod
+    def initial_for(cls, initials: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """This form's initial values from each offered action's, given by the table's keys."""
+        return {
+            field: initials[action][key]
+            for action, fields in cls.inputs.items()
+            if action in initials
+            for field, key in fields.items()
+            if key in initials[action]
+        }
+
+    def action_data(self) -> dict[str, Any]:
+        """The chosen action's inputs under the table's keys, for its service."""
+        fields = self.inputs.get(self.cleaned_data["action"], {})
+        return {key: self.cleaned_data.get(field) for field, key in fields.items()}
 
 
 def _outcome_choices(choices: Choices) -> list[tuple[str, str | Promise]]:
@@ -55,13 +73,13 @@ def _outcome_choices(choices: Choices) -> list[tuple[str, str | Promise]]:
 
 class ApplicationTransitionForm(WorkflowForm):
     inputs = {
-        "return_to_firm": ("reasons",),
-        "request_information": ("items", "due_date"),
-        "recommend": ("recommendation_outcome", "reasons", "conditions"),
-        "recommend_final_grant": ("reasons", "conditions"),
-        "decide": ("decision_outcome", "reasons", "conditions"),
-        "send_back": ("reasons",),
-        "withdraw": ("reasons",),
+        "return_to_firm": {"reasons": "reasons"},
+        "request_information": {"items": "items", "due_date": "due_date"},
+        "recommend": {"recommendation_outcome": "outcome", "reasons": "reasons", "conditions": "draft_conditions"},
+        "recommend_final_grant": {"reasons": "reasons", "conditions": "draft_conditions"},
+        "decide": {"decision_outcome": "outcome", "reasons": "reasons", "conditions": "conditions"},
+        "send_back": {"reasons": "comment"},
+        "withdraw": {"reasons": "reason"},
     }
     reasons = forms.CharField(
         required=False,
@@ -103,11 +121,11 @@ class ApplicationTransitionForm(WorkflowForm):
 
 class LicenceActionForm(WorkflowForm):
     inputs = {
-        "suspend": ("reasons",),
-        "reinstate": ("reasons",),
-        "revoke": ("reasons",),
-        "surrender": ("reasons",),
-        "vary_conditions": ("reasons", "impose", "lift"),
+        "suspend": {"reasons": "reasons"},
+        "reinstate": {"reasons": "reasons"},
+        "revoke": {"reasons": "reasons"},
+        "surrender": {"reasons": "reasons"},
+        "vary_conditions": {"reasons": "reasons", "impose": "impose", "lift": "lift"},
     }
     reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), required=False, label="Reasons")
     impose = LinesField(required=False, label="Conditions to impose", help_text="Varying conditions: one per line.")

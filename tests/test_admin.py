@@ -15,8 +15,6 @@ from django.utils import timezone
 from accounts.choices import RegulatorRole
 from accounts.mfa import email_verify, totp_enrol
 from accounts.models import User
-from applications.admin.cases import TRANSITION_SERVICES
-from applications.admin.licences import ACTION_SERVICES
 from applications.choices import ApplicationStatus as S
 from applications.choices import LicenceStatus as L
 from applications.models import DocumentType, Firm, Licence, LicenceApplication, LicenceType, Person
@@ -26,6 +24,7 @@ from reviews.models import Decision, LicenceChange
 from reviews.services.checklist import checklist_item_record
 from reviews.services.licence_changes import licence_change_approve, licence_change_propose
 from reviews.services.notes import note_add
+from reviews.workflow import APPLICATION, LICENCE
 from screening.models import ScreeningHit
 from screening.services import sanctions_list_load, screening_adjudicate, screening_run
 from tests.factories import UserFactory
@@ -339,8 +338,8 @@ def test_each_transition_fires_its_service(client, case_in, start, who, data, en
 def test_every_model_transition_has_a_service():
     application_transitions = LicenceApplication._meta.get_field("status").transitions[LicenceApplication]
     licence_transitions = Licence._meta.get_field("status").transitions[Licence]
-    assert set(TRANSITION_SERVICES) == set(application_transitions)
-    assert set(ACTION_SERVICES) == {*licence_transitions, "vary_conditions"}
+    assert set(APPLICATION.actions) == set(application_transitions)
+    assert set(LICENCE.actions) == {*licence_transitions, "vary_conditions"}
 
 
 # Assignment.

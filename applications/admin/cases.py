@@ -1,6 +1,5 @@
 """Licence applications and what was filed with them: read-only records, moved on only by the services."""
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -18,65 +17,17 @@ from django_fsm_log.admin import StateLogInline
 
 from accounts.selectors import active_case_officers
 from applications import services
-from applications.admin.workflow import WorkflowAdmin, open_transitions
-from applications.choices import ApplicationStatus, DecisionOutcome
+from applications.admin.workflow import WorkflowAdmin
+from applications.choices import ApplicationStatus
 from applications.forms import ApplicationTransitionForm, AssignForm
 from applications.models import ApplicationSnapshot, Document, DocumentFinding, LicenceApplication
 from audit.admin import ReadOnlyAdminMixin, ReadOnlyInline, pretty_json
 from reviews.admin import DecisionInline, InformationRequestInline, RecommendationInline
+from reviews.workflow import APPLICATION
 from vasp_licensing.pages import attempt
 
 App = LicenceApplication
 Data = dict[str, Any]
-
-# Each transition on LicenceApplication and the one service that fires it.
-TRANSITION_LABELS: dict[str, str] = {
-    "submit": "Submit (firm admin)",
-    "accept": "Accept for review",
-    "return_to_firm": "Return to the firm",
-    "request_information": "Request information",
-    "respond": "Respond to the request for information (firm)",
-    "recommend": "Recommend",
-    "recommend_final_grant": "Recommend the final grant",
-    "decide": "Decide",
-    "send_back": "Send back for further review",
-    "withdraw": "Withdraw (firm admin)",
-}
-TRANSITION_SERVICES: dict[str, Callable[[App, Any, Data], App]] = {
-    "submit": lambda app, actor, data: services.application_submit(application=app, actor=actor),
-    "accept": lambda app, actor, data: services.application_accept(application=app, actor=actor),
-    "return_to_firm": lambda app, actor, data: services.application_return(
-        application=app, actor=actor, reasons=data["reasons"]
-    ),
-    "request_information": lambda app, actor, data: services.application_request_information(
-        application=app, actor=actor, items=data["items"], due_date=data["due_date"]
-    ),
-    "respond": lambda app, actor, data: services.application_respond(application=app, actor=actor),
-    "recommend": lambda app, actor, data: services.application_recommend(
-        application=app,
-        actor=actor,
-        outcome=data["recommendation_outcome"],
-        reasons=data["reasons"],
-        draft_conditions=data["conditions"],
-    ),
-    "recommend_final_grant": lambda app, actor, data: services.application_recommend_final_grant(
-        application=app, actor=actor, reasons=data["reasons"], draft_conditions=data["conditions"]
-    ),
-    "decide": lambda app, actor, data: services.application_decide(
-        application=app,
-        actor=actor,
-        outcome=data["decision_outcome"],
-        reasons=data["reasons"],
-        # The checker sees the conditions prefilled and decides on exactly these; a refusal has none.
-        conditions=[] if data["decision_outcome"] == DecisionOutcome.REFUSE else data["conditions"],
-    ),
-    "send_back": lambda app, actor, data: services.application_send_back(
-        application=app, actor=actor, comment=data["reasons"]
-    ),
-    "withdraw": lambda app, actor, data: services.application_withdraw(
-        application=app, actor=actor, reason=data["reasons"]
-    ),
-}
 
 
 class AssignedOfficerFilter(admin.SimpleListFilter):
@@ -134,18 +85,8 @@ class LicenceApplicationAdmin(ReadOnlyAdminMixin, WorkflowAdmin):
         StateLogInline,
     )
 
+    workflow = APPLICATION
     workflow_form_class = ApplicationTransitionForm
-    workflow_actions = TRANSITION_LABELS
-
-    def offered_actions(self, request: HttpRequest, obj: App) -> list[str]:
-        return open_transitions(obj, request.user, list(TRANSITION_LABELS))
-
-    def perform_action(self, request: HttpRequest, obj: App, action: str, data: Data) -> App:
-        return TRANSITION_SERVICES[action](obj, request.user, data)
-
-    def workflow_form_kwargs(self, request: HttpRequest, obj: App) -> dict[str, Any]:
-        latest = obj.recommendations.order_by("-created_at", "-pk").first()
-        return {"initial": {"conditions": latest.draft_conditions if latest else []}}
 
     def workflow_context(self, request: HttpRequest, obj: App) -> dict[str, Any]:
         may_assign = rules.has_perm("applications.assign", request.user, obj)

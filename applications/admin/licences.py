@@ -5,7 +5,6 @@ reviews.services.licence_changes; another licensing manager or senior officer de
 workspace's licence page (linked from the workflow page), which carries it out. Surrender is the firm's
 own act and goes straight through its service in applications/services/licences.py."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -15,48 +14,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django_fsm_log.admin import StateLogInline
 
-from applications import services
-from applications.admin.workflow import WorkflowAdmin, open_transitions
+from applications.admin.workflow import WorkflowAdmin
 from applications.forms import LicenceActionForm
 from applications.models import Licence, LicenceCondition
 from audit.admin import ReadOnlyAdminMixin, ReadOnlyInline
-from reviews.services.licence_changes import (
-    licence_change_may_propose,
-    licence_change_open,
-    licence_change_possible,
-    licence_change_propose,
-)
-
-Data = dict[str, Any]
-
-ACTION_LABELS: dict[str, str] = {
-    "suspend": "Propose suspension (four eyes)",
-    "reinstate": "Propose reinstatement (four eyes)",
-    "revoke": "Propose revocation (four eyes)",
-    "surrender": "Surrender (firm admin)",
-    "vary_conditions": "Propose varying conditions (four eyes)",
-}
-PROPOSED = ("suspend", "reinstate", "revoke", "vary_conditions")  # the names of LicenceChangeAction
-
-
-def _propose(action: str) -> Callable[[Licence, Any, Data], Licence]:
-    def propose(licence: Licence, actor: Any, data: Data) -> Licence:
-        lift = [condition.pk for condition in data.get("lift") or []]
-        impose = data.get("impose") or []
-        change = licence_change_propose(
-            licence=licence, actor=actor, action=action, reasons=data["reasons"], impose=impose, lift=lift
-        )
-        return change.licence
-
-    return propose
-
-
-ACTION_SERVICES: dict[str, Callable[[Licence, Any, Data], Licence]] = {
-    **{action: _propose(action) for action in PROPOSED},
-    "surrender": lambda licence, actor, data: services.licence_surrender(
-        licence=licence, actor=actor, reasons=data["reasons"]
-    ),
-}
+from reviews.services.licence_changes import licence_change_open
+from reviews.workflow import LICENCE
 
 
 class LicenceConditionInline(ReadOnlyInline):
@@ -89,17 +52,8 @@ class LicenceAdmin(ReadOnlyAdminMixin, WorkflowAdmin):
     readonly_fields = ("number", "status")  # read-only already; named so status never becomes a form field
     inlines = (LicenceConditionInline, StateLogInline)
 
+    workflow = LICENCE
     workflow_form_class = LicenceActionForm
-    workflow_actions = ACTION_LABELS
-
-    def offered_actions(self, request: HttpRequest, obj: Licence) -> list[str]:
-        offered = open_transitions(obj, request.user, ("surrender",))
-        if licence_change_open(licence=obj) is None and licence_change_may_propose(user=request.user, licence=obj):
-            offered += [action for action in PROPOSED if licence_change_possible(licence=obj, action=action)]
-        return offered
-
-    def perform_action(self, request: HttpRequest, obj: Licence, action: str, data: Data) -> Licence:
-        return ACTION_SERVICES[action](obj, request.user, data)
 
     def workflow_form_kwargs(self, request: HttpRequest, obj: Licence) -> dict[str, Any]:
         return {"licence": obj}

@@ -1,8 +1,10 @@
 """Forms of the licence pages. They only collect input; the services judge it and explain refusals."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from applications.choices import LicenceStatus
@@ -43,8 +45,15 @@ class LicenceChangeProposeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, licence: Licence, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, licence: Licence, offered: Sequence[tuple[str, str | Promise]] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # Only the changes this user may propose now are shown; any change is accepted, so that a stale
+        # page's post is answered by the service's reason ("Cannot reinstate ..."), not "not a valid choice".
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.widget.choices = list(offered)
         lift = self.fields["lift"]
         assert isinstance(lift, forms.ModelMultipleChoiceField)
         lift.queryset = licence.conditions.filter(lifted_at__isnull=True)

@@ -2,8 +2,8 @@
 
 Policy: every regulator may read every case (the workspace is the regulator's shared record), but
 only the assigned case officer acts on it, and only a senior officer who did not recommend decides.
-The page offers exactly the transitions the rules allow this user now (application_transitions_open,
-shared with the admin); every POST goes through the same service as the admin, API and tasks, which
+The page offers exactly what the workflow table (reviews/workflow.py, read by the admin too) lets this
+user do now; every POST goes through the same service as the admin, API and tasks, which
 checks again under a row lock and explains a refusal. Forms work without JavaScript (post, redirect,
 get); with htmx the checklist, notes and screening sections update in place, with the timeline.
 """
@@ -21,15 +21,12 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.rules import is_auditor, is_case_officer, is_senior_officer
-from applications import services
-from applications.choices import TERMINAL_STATUSES, ApplicationStatus, DecisionOutcome
+from applications.choices import TERMINAL_STATUSES, ApplicationStatus
 from applications.models import Document, LicenceApplication
 from applications.rules import made_a_recommendation
-from applications.selectors import application_transitions_open
 from applications.services.downloads import document_download, document_response
 from reviews.forms import case as case_forms
 from reviews.models import ChecklistArea
@@ -37,81 +34,13 @@ from reviews.selectors.case import CasePage, case_get, case_page
 from reviews.services.checklist import checklist_item_record, checklist_may_record
 from reviews.services.notes import note_add, note_may_add
 from reviews.views.access import RegulatorRequiredMixin
+from reviews.workflow import APPLICATION, application_actions_offered
 from screening.models import ScreeningHit
 from screening.services import screening_adjudicate
 from vasp_licensing.pages import error_summary, is_htmx_partial, submit
 
 App = LicenceApplication
 Data = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Action:
-    """A transition offered on the page: its label, its form, and the one service it calls."""
-
-    label: Any
-    form_class: type[forms.Form]
-    perform: Callable[[App, Any, Data], App]
-    initial: Callable[[CasePage], Data] = lambda page: {}
-
-
-def _decide(app: App, actor: Any, data: Data) -> App:
-    # The checker decides on exactly the conditions shown (prefilled from the draft); a refusal has none.
-    conditions = [] if data["outcome"] == DecisionOutcome.REFUSE else data["conditions"]
-    return services.application_decide(
-        application=app, actor=actor, outcome=data["outcome"], reasons=data["reasons"], conditions=conditions
-    )
-
-
-def _pending_conditions(page: CasePage) -> Data:
-    pending = page.pending_recommendation
-    return {"conditions": pending.draft_conditions if pending else []}
-
-
-# In the order the page shows them; the keys are the transitions' names on LicenceApplication.
-ACTIONS: dict[str, Action] = {
-    "accept": Action(
-        gettext_lazy("Accept for review"),
-        case_forms.AcceptForm,
-        lambda app, actor, data: services.application_accept(application=app, actor=actor),
-    ),
-    "return_to_firm": Action(
-        gettext_lazy("Return to the firm"),
-        case_forms.ReturnForm,
-        lambda app, actor, data: services.application_return(application=app, actor=actor, reasons=data["reasons"]),
-    ),
-    "request_information": Action(
-        gettext_lazy("Request information"),
-        case_forms.RequestInformationForm,
-        lambda app, actor, data: services.application_request_information(
-            application=app, actor=actor, items=data["items"], due_date=data["due_date"]
-        ),
-    ),
-    "recommend": Action(
-        gettext_lazy("Recommend"),
-        case_forms.RecommendForm,
-        lambda app, actor, data: services.application_recommend(
-            application=app,
-            actor=actor,
-            outcome=data["outcome"],
-            reasons=data["reasons"],
-            draft_conditions=data["draft_conditions"],
-        ),
-    ),
-    "recommend_final_grant": Action(
-        gettext_lazy("Recommend the final grant"),
-        case_forms.RecommendFinalGrantForm,
-        lambda app, actor, data: services.application_recommend_final_grant(
-            application=app, actor=actor, reasons=data["reasons"], draft_conditions=data["draft_conditions"]
-        ),
-    ),
-    "decide": Action(gettext_lazy("Decide"), case_forms.DecideForm, _decide, _pending_conditions),
-    "send_back": Action(
-        gettext_lazy("Send back for further review"),
-        case_forms.SendBackForm,
-        lambda app, actor, data: services.application_send_back(application=app, actor=actor, comment=data["comment"]),
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -191,18 +120,17 @@ def _hit_row(application: App, hit: ScreeningHit, user: Any, bound: dict[str, fo
     return Row(obj=hit, form=form, url=reverse("reviews:case_hit", args=[application.reference, hit.pk]))
 
 
-def _offered_actions(application: App, page: CasePage, user: Any, bound: dict[str, forms.Form]) -> list[OfferedAction]:
-    """Exactly the transitions the rules let `user` fire now (as the admin offers them), in the page's order."""
-    permitted = application_transitions_open(application=application, user=user)
+def _offered_actions(application: App, user: Any, bound: dict[str, forms.Form]) -> list[OfferedAction]:
+    """Exactly what the workflow table lets `user` do now (as the admin offers it), in the table's order."""
     return [
         OfferedAction(
-            name=name,
-            label=spec.label,
-            form=bound.get(name) or spec.form_class(prefix=name, initial=spec.initial(page)),
-            url=reverse("reviews:case_action", args=[application.reference, name]),
+            name=action.name,
+            label=action.label,
+            form=bound.get(action.name) or action.form_class(prefix=action.name, initial=action.initial(application)),
+            url=reverse("reviews:case_action", args=[application.reference, action.name]),
         )
-        for name, spec in ACTIONS.items()
-        if name in permitted
+        for action in application_actions_offered(application=application, user=user)
+        if action.form_class is not None  # the firm's own acts are the portal's
     ]
 
 
@@ -213,7 +141,7 @@ def _page_context(request: HttpRequest, application: App, bound: dict[str, forms
     return {
         "page": page,
         "application": application,
-        "actions": _offered_actions(application, page, user, bound),
+        "actions": _offered_actions(application, user, bound),
         "checklist": _checklist_rows(application, page, user, bound),
         "firm_hits": [_hit_row(application, hit, user, bound) for hit in page.firm_hits],
         "people": [
@@ -243,8 +171,8 @@ class CaseActionView(RegulatorRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, reference: str, action: str) -> HttpResponse:
-        spec = ACTIONS.get(action)
-        if spec is None:
+        spec = APPLICATION.get(action)
+        if spec is None or spec.form_class is None:
             raise Http404(_("No such action."))
         application = _case_or_404(reference)
         form = spec.form_class(request.POST, prefix=action)

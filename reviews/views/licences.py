@@ -3,8 +3,9 @@ change proposed on it, its past changes and its audit timeline.
 
 Policy: every regulator reads every licence; a licensing manager or a senior officer proposes a change
 (the maker) and another one decides it (the checker, never the proposer). The page offers exactly what
-the services would allow this user now; every POST goes through reviews.services.licence_changes, which
-checks again under a row lock and explains a refusal. Forms work without JavaScript (post, redirect, get).
+the workflow tables (reviews/workflow.py, read by the admin too) let this user do now; every POST goes
+through reviews.services.licence_changes, which checks again under a row lock and explains a refusal.
+Forms work without JavaScript (post, redirect, get).
 """
 
 from dataclasses import dataclass
@@ -24,23 +25,12 @@ from applications.models import Licence
 from reviews.forms import licences as licence_forms
 from reviews.models import LicenceChange, LicenceChangeAction
 from reviews.selectors.licences import licence_get, licence_list, licence_page
-from reviews.services.licence_changes import (
-    licence_change_approve,
-    licence_change_may_decide,
-    licence_change_may_propose,
-    licence_change_propose,
-    licence_change_reject,
-    licence_change_withdraw,
-)
+from reviews.services.licence_changes import licence_change_may_propose
 from reviews.views.access import RegulatorRequiredMixin
+from reviews.workflow import LICENCE, LICENCE_CHANGE, licence_actions_offered, licence_change_actions_offered
 from vasp_licensing.pages import error_summary, submit
 
 PAGE_SIZE = 25
-DECISIONS: dict[str, type[forms.Form]] = {
-    "approve": licence_forms.LicenceChangeApproveForm,
-    "reject": licence_forms.LicenceChangeRejectForm,
-    "withdraw": licence_forms.LicenceChangeWithdrawForm,
-}
 
 
 @dataclass(frozen=True)
@@ -80,24 +70,34 @@ class LicenceListView(RegulatorRequiredMixin, View):
 
 
 def _decision_forms(change: LicenceChange | None, user: Any, bound: dict[str, forms.Form]) -> list[OfferedForm]:
-    if change is None:
-        return []
-    labels = {"approve": _("Approve and carry out"), "reject": _("Reject"), "withdraw": _("Withdraw the proposal")}
-    if licence_change_may_decide(user=user, change=change):
-        offered = ["approve", "reject"]
-    elif change.proposed_by_id == user.pk:
-        offered = ["withdraw"]
-    else:
-        offered = []
     return [
         OfferedForm(
-            name=name,
-            label=labels[name],
-            form=bound.get(name) or DECISIONS[name](prefix=name),
-            url=reverse("reviews:licence_change_decide", args=[change.licence.number, change.pk, name]),
+            name=action.name,
+            label=action.label,
+            form=bound.get(action.name) or action.form_class(prefix=action.name),
+            url=reverse("reviews:licence_change_decide", args=[change.licence.number, change.pk, action.name]),
         )
-        for name in offered
+        for action in licence_change_actions_offered(change=change, user=user)
+        if change is not None and action.form_class is not None
     ]
+
+
+def _proposals(licence: Licence, user: Any) -> list[tuple[str, Any]]:
+    """The changes this user may propose now, as the propose form's choices (none while a change is open)."""
+    return [
+        (action.name, action.label)
+        for action in licence_actions_offered(licence=licence, user=user)
+        if action.form_class is licence_forms.LicenceChangeProposeForm
+    ]
+
+
+def _propose_form(licence: Licence, user: Any, bound: dict[str, forms.Form]) -> forms.Form | None:
+    offered = _proposals(licence, user)
+    if not offered:
+        return None
+    return bound.get("propose") or licence_forms.LicenceChangeProposeForm(
+        prefix="propose", licence=licence, offered=offered
+    )
 
 
 def render_licence(
@@ -106,9 +106,7 @@ def render_licence(
     bound = bound or {}
     user = request.user
     page = licence_page(licence=licence)
-    propose_form = None
-    if page.pending is None and licence_change_may_propose(user=user, licence=licence):
-        propose_form = bound.get("propose") or licence_forms.LicenceChangeProposeForm(prefix="propose", licence=licence)
+    propose_form = _propose_form(licence, user, bound)
     notices = []
     if page.pending is not None and page.pending.proposed_by_id == user.pk:
         notices.append(_("You proposed this change; another officer must decide it."))
@@ -137,19 +135,9 @@ class LicenceChangeProposeView(RegulatorRequiredMixin, View):
 
     def post(self, request: HttpRequest, number: str) -> HttpResponse:
         licence = _licence_or_404(number)
-        form = licence_forms.LicenceChangeProposeForm(request.POST, prefix="propose", licence=licence)
-        submission = submit(
-            request,
-            form,
-            lambda data: licence_change_propose(
-                licence=licence,
-                actor=request.user,
-                action=data["action"],
-                reasons=data["reasons"],
-                impose=data["impose"],
-                lift=[condition.pk for condition in data["lift"]],
-            ),
-        )
+        offered = _proposals(licence, request.user)
+        form = licence_forms.LicenceChangeProposeForm(request.POST, prefix="propose", licence=licence, offered=offered)
+        submission = submit(request, form, lambda data: LICENCE[data["action"]].perform(licence, request.user, data))
         if submission.done:
             messages.success(request, _("Change proposed. Another officer must decide it."))
             return HttpResponseRedirect(licence_url(licence))
@@ -160,19 +148,13 @@ class LicenceChangeDecideView(RegulatorRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, number: str, pk: int, decision: str) -> HttpResponse:
-        form_class = DECISIONS.get(decision)
-        if form_class is None:
+        spec = LICENCE_CHANGE.get(decision)
+        if spec is None or spec.form_class is None:
             raise Http404(_("No such decision."))
         licence = _licence_or_404(number)
         change = get_object_or_404(LicenceChange.objects.select_related("licence"), pk=pk, licence=licence)
-        form = form_class(request.POST, prefix=decision)
-        actor = request.user
-        perform = {
-            "approve": lambda data: licence_change_approve(change=change, actor=actor, note=data["note"]),
-            "reject": lambda data: licence_change_reject(change=change, actor=actor, note=data["note"]),
-            "withdraw": lambda data: licence_change_withdraw(change=change, actor=actor),
-        }[decision]
-        submission = submit(request, form, perform)
+        form = spec.form_class(request.POST, prefix=decision)
+        submission = submit(request, form, lambda data: spec.perform(change, request.user, data))
         if (done := submission.result) is not None:
             messages.success(
                 request, _("The change is now %(status)s.") % {"status": done.get_status_display().lower()}

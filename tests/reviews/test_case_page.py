@@ -20,7 +20,7 @@ from reviews.models import InformationRequestItem
 from reviews.selectors.case import case_timeline
 from reviews.services.checklist import checklist_item_record
 from reviews.services.notes import note_add
-from reviews.views.case import ACTIONS
+from reviews.workflow import APPLICATION
 from screening.models import ScreeningHit
 from screening.services import sanctions_list_load, screening_run
 from tests.builders import MINIMAL_PDF, Case, pdf_upload
@@ -222,7 +222,7 @@ def test_the_actions_offered_are_exactly_the_transitions_the_rules_allow(client,
     response = sign_in(client, user).get(case_url(case))
 
     permitted = application_transitions_open(application=case.refresh(), user=user)
-    assert offered_actions(response) == [name for name in ACTIONS if name in permitted]
+    assert offered_actions(response) == [name for name in APPLICATION.actions if name in permitted]
     assert sorted(offered_actions(response)) == sorted(expected)
 
 
