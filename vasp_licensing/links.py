@@ -3,7 +3,7 @@ e-mails and certificates. Built from settings.SITE_URL, never from a request's H
 writes the same address and a server on another host or port writes its own."""
 
 from typing import Any
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -27,4 +27,15 @@ def absolute_reverse(
     path = reverse(viewname, args=args, kwargs=kwargs)
     if query:
         path = f"{path}?{urlencode(query)}"
+    return absolute_url(path)
+
+
+def on_site(url: str) -> str:
+    """The same page on SITE_URL, for a link a library built from the request's host (django-allauth)."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if parts.query:
+        path += f"?{parts.query}"
+    if parts.fragment:
+        path += f"#{parts.fragment}"
     return absolute_url(path)
