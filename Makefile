@@ -42,11 +42,12 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py seed_demo
 
 ## Run the system on the embedded defaults (SQLite, local files, tasks in-process, demo data).
+## Links written for banks and e-mails (SITE_URL) name the server's own host and port unless SITE_URL is set.
 run: seed
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite on the embedded defaults.
 test: install browser

@@ -1,10 +1,26 @@
-"""Our adjustments to django-allauth, wired in settings (MFA_ADAPTER)."""
+"""Our adjustments to django-allauth, wired in settings (ACCOUNT_ADAPTER, MFA_ADAPTER)."""
 
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.mfa import mfa_required
+from vasp_licensing.links import on_site
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth builds its links (activate_url, password_reset_url, signup_url) on the request's host; they
+        name SITE_URL like every other link we send, whichever host the request came in on."""
+        links = {
+            key: on_site(value)
+            for key, value in context.items()
+            if key.endswith("_url") and isinstance(value, str) and value.startswith(("http://", "https://"))
+        }
+        super().send_mail(template_prefix, email, {**context, **links})
 
 
 class MFAAdapter(DefaultMFAAdapter):

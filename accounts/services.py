@@ -16,7 +16,6 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -36,6 +35,7 @@ from applications.services.firms import drafts_declarations_clear
 from audit import actions
 from audit.services import audit_record
 from vasp_licensing.errors import NotPermitted, ValidationFailed
+from vasp_licensing.links import absolute_reverse
 from vasp_licensing.transitions import lock
 
 # Both languages in one e-mail, as the notifications do: the firm's staff may read either.
@@ -153,7 +153,7 @@ def _invitation_close(invitation: FirmInvitation, *, actor: Any, now: Any) -> No
 
 def invitation_email_send(*, invitation: FirmInvitation, token: str) -> None:
     """The e-mail with the accept link, in English and Traditional Chinese. The only place the token is written."""
-    accept_url = settings.SITE_URL.rstrip("/") + reverse("portal:invitation_accept", args=[token])
+    accept_url = absolute_reverse("portal:invitation_accept", args=[token])
     context = {"invitation": invitation, "firm": invitation.firm, "accept_url": accept_url}
     subjects, bodies = [], []
     for language in INVITATION_EMAIL_LANGUAGES:

@@ -19,6 +19,7 @@ from applications.models import Licence, LicenceApplication
 from audit.actions import action_for
 from audit.models import AuditEvent
 from notifications.models import Notification, NotificationStatus
+from vasp_licensing.links import absolute_reverse
 
 LANGUAGES = ("en", "zh-hant")
 
@@ -53,7 +54,7 @@ def notification_queue(
     *, key: str, template: str, recipients: Iterable[str], context: dict[str, Any]
 ) -> list[Notification]:
     """Create the notifications not yet created for this key and send them after commit. Idempotent."""
-    subject, body = render(template, {**context, "site_url": settings.SITE_URL})
+    subject, body = render(template, {**context, "site_url": absolute_reverse("home")})
     queued = []
     with transaction.atomic():
         for recipient in sorted(set(recipients)):

@@ -1,8 +1,8 @@
-"""What banks read and send. Read serializers take the selectors' prefetched objects; nothing here writes."""
+"""What banks read and send, over the API and in webhooks. Read serializers take the selectors' prefetched
+objects; nothing here writes. Every link is absolute on SITE_URL (vasp_licensing.links)."""
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -14,9 +14,19 @@ from applications.api.serializers import (
     VerifiedFirmSerializer,
 )
 from applications.choices import ApplicationStatus, PersonRoleKind
+from applications.models import Firm, Licence
 from banking.choices import BankReportedStatus, CancelReason, DeclineReason, ReferralStatus
 from banking.models import Referral
 from banking.selectors import people_in_role
+from vasp_licensing.links import absolute_reverse
+
+
+def referral_url(referral: Referral) -> str:
+    return absolute_reverse("v1:bank-referral-detail", args=[referral.public_id])
+
+
+def licence_url(licence: Licence) -> str:
+    return absolute_reverse("v1:licence-verify", kwargs={"number": licence.number})
 
 
 class FirmPackSerializer(VerifiedFirmSerializer):
@@ -83,7 +93,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, referral: Referral) -> str:
-        return f"{settings.SITE_URL}/api/v1/bank/referrals/{referral.public_id}/"
+        return referral_url(referral)
 
 
 class DataPackSerializer(serializers.Serializer):
@@ -144,6 +154,58 @@ class ReferralDetailSerializer(ReferralSerializer):
     class Meta(ReferralSerializer.Meta):
         fields = [*ReferralSerializer.Meta.fields, "data_pack", "firm_answers"]
         read_only_fields = fields
+
+
+class WebhookFirmSerializer(FirmIdentitySerializer):
+    """The firm as the API's referrals show it, except that a firm without an LEI has "lei": null in webhooks
+    (the API writes ""): banks' webhook handlers have always received null."""
+
+    def to_representation(self, instance: Firm) -> dict[str, Any]:
+        data = dict(super().to_representation(instance))
+        data["lei"] = data["lei"] or None
+        return data
+
+
+class ReferralEventSerializer(serializers.Serializer):
+    """`data` of referral.created and referral.cancelled: enough to recognise the referral; the data pack itself
+    is fetched over the API with a token. cancel_reason only on a cancelled referral."""
+
+    referral_id = serializers.UUIDField(source="public_id")
+    status = serializers.CharField()
+    consent_reference = serializers.CharField()
+    firm = WebhookFirmSerializer()
+    url = serializers.SerializerMethodField()
+    cancel_reason = serializers.CharField()
+
+    def get_url(self, referral: Referral) -> str:
+        return referral_url(referral)
+
+    def to_representation(self, instance: Referral) -> dict[str, Any]:
+        data = dict(super().to_representation(instance))
+        if instance.status != ReferralStatus.CANCELLED:
+            del data["cancel_reason"]
+        return data
+
+
+class LicenceEventSerializer(serializers.Serializer):
+    """`data` of licence.updated; the context's `change` says what happened (suspended, revoked, ...)."""
+
+    licence_number = serializers.CharField(source="number")
+    status = serializers.CharField()
+    change = serializers.SerializerMethodField()
+    licence_type = serializers.CharField(source="licence_type.code")
+    conditions = serializers.SerializerMethodField()
+    firm = WebhookFirmSerializer()
+    url = serializers.SerializerMethodField()
+
+    def get_change(self, licence: Licence) -> str:
+        return str(self.context["change"])
+
+    def get_conditions(self, licence: Licence) -> list[str]:
+        return list(licence.conditions.filter(lifted_at__isnull=True).values_list("text", flat=True))
+
+    def get_url(self, licence: Licence) -> str:
+        return licence_url(licence)
 
 
 class StrictCharField(serializers.CharField):

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -19,6 +18,7 @@ from audit import actions
 from audit.services import audit_record
 from banking.models import PartnerBank
 from vasp_licensing.errors import ValidationFailed
+from vasp_licensing.links import absolute_reverse
 
 _validate_url = URLValidator(schemes=["https", "http"])
 
@@ -37,8 +37,8 @@ class BankCredentials:
             "bank": self.bank.name,
             "client_id": self.client_id,
             "client_secret": self.client_secret,
-            "token_url": f"{settings.SITE_URL}/o/token/",
-            "api_docs": f"{settings.SITE_URL}/api/docs/",
+            "token_url": absolute_reverse("oauth2-token"),
+            "api_docs": absolute_reverse("api-docs"),
             "scopes": self.bank.scopes,
             "webhook_url": self.bank.webhook_url or None,
             "webhook_secret": self.webhook_secret,

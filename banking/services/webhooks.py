@@ -26,6 +26,7 @@ from applications.models import Licence
 from audit import actions
 from audit.services import audit_record
 from banking import dispatch
+from banking.api.serializers import LicenceEventSerializer, ReferralEventSerializer
 from banking.choices import DeliveryStatus, ReferralStatus, WebhookEvent
 from banking.models import PartnerBank, Referral, WebhookAttempt, WebhookDelivery
 from vasp_licensing.errors import DomainError, InvalidTransition, NotPermitted
@@ -38,40 +39,13 @@ USER_AGENT = "vasp-licensing-webhooks/1.0"
 # rather than in banking.choices.WebhookEvent, which this change could not touch; it belongs there.
 
 
-def _firm_summary(firm: Any) -> dict[str, Any]:
-    return {
-        "legal_name_en": firm.legal_name_en,
-        "legal_name_zh": firm.legal_name_zh,
-        "registration_number": firm.registration_number,
-        "jurisdiction": firm.jurisdiction,
-        "lei": firm.lei or None,
-    }
-
-
 def referral_event_data(referral: Referral) -> dict[str, Any]:
     """Enough to recognise the referral; the data pack itself is fetched over the API with a token."""
-    data: dict[str, Any] = {
-        "referral_id": str(referral.public_id),
-        "status": referral.status,
-        "consent_reference": referral.consent_reference,
-        "firm": _firm_summary(referral.firm),
-        "url": f"{settings.SITE_URL}/api/v1/bank/referrals/{referral.public_id}/",
-    }
-    if referral.status == ReferralStatus.CANCELLED:
-        data["cancel_reason"] = referral.cancel_reason
-    return data
+    return dict(ReferralEventSerializer(referral).data)
 
 
 def licence_event_data(licence: Licence, *, change: str) -> dict[str, Any]:
-    return {
-        "licence_number": licence.number,
-        "status": licence.status,
-        "change": change,
-        "licence_type": licence.licence_type.code,
-        "conditions": list(licence.conditions.filter(lifted_at__isnull=True).values_list("text", flat=True)),
-        "firm": _firm_summary(licence.firm),
-        "url": f"{settings.SITE_URL}/api/v1/licences/{licence.number}/",
-    }
+    return dict(LicenceEventSerializer(licence, context={"change": change}).data)
 
 
 def webhook_queue(

@@ -9,11 +9,9 @@ Forms work without JavaScript (post, redirect, get); with htmx an item's forms s
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
 import rules
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -32,6 +30,7 @@ from portal.cases import selectors
 from portal.cases.forms import ActionForm, ItemAnswerForm, ItemDocumentForm
 from reviews.models import InformationRequestItem
 from reviews.services import information_item_answer
+from vasp_licensing.links import absolute_reverse
 from vasp_licensing.pages import is_htmx_partial, submit
 from vasp_licensing.uploads import upload_refusal
 
@@ -269,17 +268,15 @@ class LicenceView(MemberRequiredMixin, View):
         return TemplateResponse(request, "portal/cases/licence.html", context)
 
 
-def verify_url(request: HttpRequest, number: str) -> str:
+def verify_url(number: str) -> str:
     """Where anyone can check the licence: the public register searched for its number."""
-    path = f"{reverse('register:index')}?{urlencode({'q': number})}"
-    site = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
-    return f"{site}{path}" if site else request.build_absolute_uri(path)
+    return absolute_reverse("register:index", query={"q": number})
 
 
 class LicenceCertificateView(MemberRequiredMixin, View):
     def get(self, request: HttpRequest, number: str) -> HttpResponse:
         licence = licence_for_member(request.user, number)
-        pdf = licence_certificate_pdf(licence=licence, actor=request.user, verify_url=verify_url(request, number))
+        pdf = licence_certificate_pdf(licence=licence, actor=request.user, verify_url=verify_url(licence.number))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{licence.number}.pdf"'
         response["X-Content-Type-Options"] = "nosniff"

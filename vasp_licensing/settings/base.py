@@ -128,6 +128,7 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 # Who must use MFA is accounts.mfa.mfa_required: accounts.middleware sends them to TOTP setup before any
 # other page, and the adapter keeps them from switching it off. No "trust this browser": a code every time.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"  # e-mailed links on SITE_URL
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "VASP licensing"
