@@ -15,6 +15,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from accounts.querysets import FirmScopedQuerySet
 from applications import choices
+from applications.checks import messages as finding_messages
 from applications.choices import ApplicationStatus as S
 from applications.choices import LicenceStatus as L
 from applications.validators import validate_country_code, validate_lei
@@ -429,7 +430,9 @@ class DocumentFinding(models.Model):
     # Not "check": Model.check() is Django's system-check hook.
     check_code = models.CharField("check", max_length=40)
     outcome = models.CharField(max_length=4, choices=choices.FindingOutcome.choices)
-    message = models.TextField(help_text="Written for the firm, unless internal.")
+    # What the finding says, as a code and its parameters: worded in the reader's language when read.
+    code = models.CharField(max_length=60, default=finding_messages.LEGACY)
+    params = models.JSONField(default=dict, blank=True)
     internal = models.BooleanField(default=False, help_text="For regulator staff only; never shown to the firm.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -441,6 +444,16 @@ class DocumentFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.check_code}: {self.outcome}"
+
+    @property
+    def message(self) -> str:
+        """Written for the firm, unless internal; in the active language."""
+        return finding_messages.render(self.code, self.params)
+
+    @message.setter
+    def message(self, text: str) -> None:
+        # A finding written by hand (a fixture, say) has no code: its text is shown as it is.
+        self.code, self.params = finding_messages.LEGACY, {"text": text}
 
 
 class LicenceQuerySet(FirmScopedQuerySet["Licence"]):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.choices import TERMINAL_STATUSES
 from applications.choices import ApplicationStatus as S
@@ -216,17 +217,22 @@ def screening_adjudicate(*, hit: ScreeningHit, actor: Any, status: str, note: st
     A hit may be adjudicated again (say, on new evidence) until the application reaches an end.
     """
     if status not in ADJUDICATED_STATUSES:
-        raise ValidationFailed(f"{status!r} is not an adjudication; choose true_match or false_match.")
+        raise ValidationFailed(
+            _("%(status)s is not an adjudication; choose true_match or false_match.") % {"status": repr(status)}
+        )
     note = (note or "").strip()
     if not note:
-        raise ValidationFailed("A note saying why is required to adjudicate a screening hit.")
+        raise ValidationFailed(_("A note saying why is required to adjudicate a screening hit."))
     with transaction.atomic():
         # The application first: a screening run holds the same lock while it refreshes hits.
         application = LicenceApplication.objects.select_for_update().get(pk=hit.application_id)
 
         def check(locked: ScreeningHit) -> None:
             if application.status in TERMINAL_STATUSES:
-                raise InvalidTransition(f"Application {application} is {application.get_status_display().lower()}.")
+                raise InvalidTransition(
+                    _("Application %(application)s is %(status)s.")
+                    % {"application": application, "status": application.get_status_display().lower()}
+                )
 
         def effects(locked: ScreeningHit) -> dict[str, Any]:
             locked.application = application
@@ -245,7 +251,8 @@ def screening_adjudicate(*, hit: ScreeningHit, actor: Any, status: str, note: st
             reason=None,
             check=check,
             explain_refusal=lambda _hit, _actor: (
-                f"Only the case officer assigned to {application} adjudicates its screening hits."
+                _("Only the case officer assigned to %(application)s adjudicates its screening hits.")
+                % {"application": application}
             ),
             effects=effects,
             status=status,

@@ -2,14 +2,19 @@
 
 from collections.abc import Sequence
 
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
 
 class DomainError(Exception):
     """A rule of the domain refused the action; nothing was changed."""
 
     code = "domain_error"
-    title = "The action was refused"
+    title: StrOrPromise = _("The action was refused")
     http_status = 400
 
+    # The message is written for the reader in the active language: gettext when raised (see
+    # tests/test_refusals_translatable.py), with named placeholders filled after translation.
     def __init__(self, message: str, *, details: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.message = message
@@ -23,13 +28,13 @@ class DomainError(Exception):
 
 class ValidationFailed(DomainError):
     code = "validation_failed"
-    title = "The input is not valid"
+    title: StrOrPromise = _("The input is not valid")
     http_status = 400
 
 
 class NotPermitted(DomainError):
     code = "not_permitted"
-    title = "You may not do this"
+    title: StrOrPromise = _("You may not do this")
     http_status = 403
 
 
@@ -37,7 +42,7 @@ class InvalidTransition(DomainError):
     """The object is not in a state this action starts from (often: someone acted first)."""
 
     code = "invalid_transition"
-    title = "This action is not possible in the current state"
+    title: StrOrPromise = _("This action is not possible in the current state")
     http_status = 409
 
 
@@ -45,27 +50,27 @@ class ConditionsNotMet(DomainError):
     """The action is possible from this state but its conditions are not met; details list what is missing."""
 
     code = "conditions_not_met"
-    title = "The conditions for this action are not met"
+    title: StrOrPromise = _("The conditions for this action are not met")
     http_status = 422
 
 
 class ConcurrentChange(InvalidTransition):
     code = "concurrent_change"
-    title = "Someone else changed this case at the same time"
+    title: StrOrPromise = _("Someone else changed this case at the same time")
 
 
 class IdempotencyKeyMissing(ValidationFailed):
     code = "idempotency_key_missing"
-    title = "An Idempotency-Key header is required"
+    title: StrOrPromise = _("An Idempotency-Key header is required")
 
 
 class IdempotencyKeyReused(DomainError):
     code = "idempotency_key_reused"
-    title = "This Idempotency-Key was used for another request"
+    title: StrOrPromise = _("This Idempotency-Key was used for another request")
     http_status = 422
 
 
 class IdempotencyConflict(DomainError):
     code = "idempotency_conflict"
-    title = "A request with this Idempotency-Key is in progress"
+    title: StrOrPromise = _("A request with this Idempotency-Key is in progress")
     http_status = 409

@@ -8,6 +8,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from rest_framework import exceptions
 from rest_framework.response import Response
 
@@ -16,36 +19,36 @@ from vasp_licensing.errors import DomainError
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 # code: (title, what the client should do). The type URI of each is /api/problems/<code>/.
-PROBLEM_TYPES: dict[str, tuple[str, str]] = {
-    "validation_failed": ("The input is not valid", "Correct the fields named in `errors` and send again."),
+PROBLEM_TYPES: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
+    "validation_failed": (_("The input is not valid"), _("Correct the fields named in `errors` and send again.")),
     "idempotency_key_missing": (
-        "An Idempotency-Key header is required",
-        "Send a unique Idempotency-Key (e.g. a UUID) with every POST; reuse it only to retry the same request.",
+        _("An Idempotency-Key header is required"),
+        _("Send a unique Idempotency-Key (e.g. a UUID) with every POST; reuse it only to retry the same request."),
     ),
     "idempotency_key_reused": (
-        "This Idempotency-Key was used for another request",
-        "A key belongs to one request body; use a new key for a different request.",
+        _("This Idempotency-Key was used for another request"),
+        _("A key belongs to one request body; use a new key for a different request."),
     ),
     "idempotency_conflict": (
-        "A request with this Idempotency-Key is in progress",
-        "Wait for the first request to finish, then retry with the same key to get its response.",
+        _("A request with this Idempotency-Key is in progress"),
+        _("Wait for the first request to finish, then retry with the same key to get its response."),
     ),
-    "not_authenticated": ("Authentication is required", "Send `Authorization: Bearer <token>` from /o/token/."),
-    "authentication_failed": ("The credentials were not accepted", "Get a new token from /o/token/."),
-    "not_permitted": ("You may not do this", "The token's scopes or the bank's role do not allow this."),
-    "not_found": ("Not found", "The resource does not exist or is not addressed to you."),
-    "method_not_allowed": ("Method not allowed", "See the OpenAPI document at /api/schema/ for allowed methods."),
-    "not_acceptable": ("Not acceptable", "Ask for application/json."),
-    "unsupported_media_type": ("Unsupported media type", "Send application/json."),
-    "throttled": ("Too many requests", "Wait for the number of seconds in the Retry-After header."),
+    "not_authenticated": (_("Authentication is required"), _("Send `Authorization: Bearer <token>` from /o/token/.")),
+    "authentication_failed": (_("The credentials were not accepted"), _("Get a new token from /o/token/.")),
+    "not_permitted": (_("You may not do this"), _("The token's scopes or the bank's role do not allow this.")),
+    "not_found": (_("Not found"), _("The resource does not exist or is not addressed to you.")),
+    "method_not_allowed": (_("Method not allowed"), _("See the OpenAPI document at /api/schema/ for allowed methods.")),
+    "not_acceptable": (_("Not acceptable"), _("Ask for application/json.")),
+    "unsupported_media_type": (_("Unsupported media type"), _("Send application/json.")),
+    "throttled": (_("Too many requests"), _("Wait for the number of seconds in the Retry-After header.")),
     "invalid_transition": (
-        "This action is not possible in the current state",
-        "Fetch the resource to see its current status; the move you asked for does not follow from it.",
+        _("This action is not possible in the current state"),
+        _("Fetch the resource to see its current status; the move you asked for does not follow from it."),
     ),
-    "concurrent_change": ("Someone else changed this at the same time", "Fetch the resource again and retry."),
-    "conditions_not_met": ("The conditions for this action are not met", "See `errors` for what is missing."),
-    "domain_error": ("The action was refused", "See `detail`."),
-    "server_error": ("Internal server error", "Retry later; the regulator's operators have been told."),
+    "concurrent_change": (_("Someone else changed this at the same time"), _("Fetch the resource again and retry.")),
+    "conditions_not_met": (_("The conditions for this action are not met"), _("See `errors` for what is missing.")),
+    "domain_error": (_("The action was refused"), _("See `detail`.")),
+    "server_error": (_("Internal server error"), _("Retry later; the regulator's operators have been told.")),
 }
 
 _DRF_CODES = [
@@ -63,13 +66,14 @@ _DRF_CODES = [
 
 
 def problem_body(
-    *, status: int, code: str, detail: str, errors: list[dict[str, str]] | None = None, title: str = ""
+    *, status: int, code: str, detail: str, errors: list[dict[str, str]] | None = None, title: StrOrPromise = ""
 ) -> dict[str, Any]:
+    """Title and detail in the request's language (LocaleMiddleware), like every refusal's message."""
     body: dict[str, Any] = {
         "type": f"/api/problems/{code}/",
-        "title": title or PROBLEM_TYPES.get(code, PROBLEM_TYPES["domain_error"])[0],
+        "title": str(title or PROBLEM_TYPES.get(code, PROBLEM_TYPES["domain_error"])[0]),
         "status": status,
-        "detail": detail,
+        "detail": str(detail),
     }
     if errors:
         body["errors"] = errors
@@ -129,7 +133,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     errors: list[dict[str, str]] = []
     if isinstance(exc, exceptions.ValidationError):
         errors = _field_errors(exc.detail)
-        detail = "The request has invalid fields; see errors."
+        detail = gettext("The request has invalid fields; see errors.")
     elif isinstance(exc.detail, dict):
         detail = str(exc.detail.get("detail", exc.default_detail))
     else:
@@ -145,7 +149,9 @@ def wants_problem(request: HttpRequest) -> bool:
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler404: problem+json under /api/, Django's page elsewhere."""
     if wants_problem(request):
-        body = problem_body(status=404, code="not_found", detail=f"There is nothing at {request.path}.")
+        body = problem_body(
+            status=404, code="not_found", detail=gettext("There is nothing at %(path)s.") % {"path": request.path}
+        )
         return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
     from django.views.defaults import page_not_found
 
@@ -155,7 +161,9 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: problem+json under /api/, Django's page elsewhere."""
     if wants_problem(request):
-        body = problem_body(status=500, code="server_error", detail="The server failed to answer this request.")
+        body = problem_body(
+            status=500, code="server_error", detail=gettext("The server failed to answer this request.")
+        )
         return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
     from django.views.defaults import server_error as django_server_error
 
@@ -167,4 +175,4 @@ def problem_type(request: HttpRequest, code: str) -> HttpResponse:
     if code not in PROBLEM_TYPES:
         return not_found(request)
     title, advice = PROBLEM_TYPES[code]
-    return JsonResponse({"type": f"/api/problems/{code}/", "title": title, "what_to_do": advice})
+    return JsonResponse({"type": f"/api/problems/{code}/", "title": str(title), "what_to_do": str(advice)})

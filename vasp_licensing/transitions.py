@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_fsm import ConcurrentTransition
 
 from audit.actions import AuditAction
@@ -22,6 +24,50 @@ def lock(obj: M) -> M:
     """Re-read obj under a row lock (PostgreSQL); on SQLite the IMMEDIATE transaction already serialises writers."""
     locked: M = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     return locked
+
+
+# How a refusal names each machine and each move, in the reader's language. The English is the model's
+# verbose name and the transition's name; tests/test_refusals_translatable.py holds every machine to these.
+MACHINES: dict[str, Any] = {
+    "applications.licenceapplication": gettext_lazy("licence application"),
+    "applications.licence": gettext_lazy("licence"),
+    "banking.referral": gettext_lazy("referral"),
+    "reviews.licencechange": gettext_lazy("licence change"),
+    "screening.screeninghit": gettext_lazy("screening hit"),
+}
+VERBS: dict[str, Any] = {
+    "submit": pgettext_lazy("refusal", "submit"),
+    "accept": pgettext_lazy("refusal", "accept"),
+    "return_to_firm": pgettext_lazy("refusal", "return to firm"),
+    "request_information": pgettext_lazy("refusal", "request information"),
+    "respond": pgettext_lazy("refusal", "respond"),
+    "recommend": pgettext_lazy("refusal", "recommend"),
+    "recommend_final_grant": pgettext_lazy("refusal", "recommend final grant"),
+    "decide": pgettext_lazy("refusal", "decide"),
+    "send_back": pgettext_lazy("refusal", "send back"),
+    "withdraw": pgettext_lazy("refusal", "withdraw"),
+    "suspend": pgettext_lazy("refusal", "suspend"),
+    "reinstate": pgettext_lazy("refusal", "reinstate"),
+    "revoke": pgettext_lazy("refusal", "revoke"),
+    "surrender": pgettext_lazy("refusal", "surrender"),
+    "adjudicate": pgettext_lazy("refusal", "adjudicate"),
+    "deliver": pgettext_lazy("refusal", "deliver"),
+    "acknowledge": pgettext_lazy("refusal", "acknowledge"),
+    "start_review": pgettext_lazy("refusal", "start review"),
+    "open_account": pgettext_lazy("refusal", "open account"),
+    "decline": pgettext_lazy("refusal", "decline"),
+    "cancel": pgettext_lazy("refusal", "cancel"),
+    "cancel_for_licence": pgettext_lazy("refusal", "cancel for licence"),
+}
+
+
+def _label(obj: models.Model) -> str:
+    kind = MACHINES.get(obj._meta.label_lower, obj._meta.verbose_name)
+    return f"{kind} {obj}"
+
+
+def transition_verb(transition: str) -> str:
+    return str(VERBS.get(transition, transition.replace("_", " ")))
 
 
 def state_label(obj: models.Model, field_name: str = "status") -> str:
@@ -55,26 +101,29 @@ def fire(
         method = getattr(locked, transition)
         meta = method._django_fsm
         source = meta.field.get_state(locked)
-        label = f"{locked._meta.verbose_name} {locked}"
-        verb = transition.replace("_", " ")
+        words = {"verb": transition_verb(transition), "object": _label(locked)}
         if not meta.has_transition(source):
             specific = explain_invalid(locked) if explain_invalid else None
-            raise InvalidTransition(specific or f"Cannot {verb} {label}: it is {state_label(locked, meta.field.name)}.")
+            raise InvalidTransition(
+                specific
+                or _("Cannot %(verb)s %(object)s: it is %(state)s.")
+                % {**words, "state": state_label(locked, meta.field.name)}
+            )
         if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
-            raise NotPermitted(f"Sign in to {verb} {label}.")
+            raise NotPermitted(_("Sign in to %(verb)s %(object)s.") % words)
         if not meta.has_transition_perm(locked, source, actor):
             specific = explain_refusal(locked, actor) if explain_refusal else None
-            raise NotPermitted(specific or f"Your role does not allow you to {verb} {label}.")
+            raise NotPermitted(specific or _("Your role does not allow you to %(verb)s %(object)s.") % words)
         if check is not None:
             check(locked)
         if not meta.conditions_met(locked, source):
-            raise ConditionsNotMet(f"The conditions to {verb} {label} are not met.")
+            raise ConditionsNotMet(_("The conditions to %(verb)s %(object)s are not met.") % words)
         try:
             method(by=actor, description=reason or "", **transition_kwargs)
             locked.save()
         except ConcurrentTransition as exc:
             raise ConcurrentChange(
-                f"{label} was changed by someone else at the same time; reload and try again."
+                _("%(object)s was changed by someone else at the same time; reload and try again.") % words
             ) from exc
         payload = effects(locked) if effects is not None else None
         if reason is not None:

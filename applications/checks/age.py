@@ -15,17 +15,25 @@ def months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last_day))
 
 
-def check_document_age(*, document_date: date | None, max_age_months: int, today: date, type_name: str) -> Finding:
+def check_document_age(
+    *, document_date: date | None, max_age_months: int, today: date, type_name: str, type_name_zh: str = ""
+) -> Finding:
     if document_date is None:
-        return Finding(CHECK, Outcome.PASS, "Not dated: no document date was entered, so its age was not checked.")
+        return Finding(CHECK, Outcome.PASS, f"{CHECK}.undated")
     if document_date > today:
-        return Finding(CHECK, Outcome.FAIL, f"The document date {document_date} is in the future. Correct the date.")
+        return Finding(CHECK, Outcome.FAIL, f"{CHECK}.future", {"date": document_date.isoformat()})
     oldest = months_before(today, max_age_months)
     if document_date < oldest:
         return Finding(
             CHECK,
             Outcome.FAIL,
-            f"The document is dated {document_date}; {type_name} may be at most {max_age_months} months old "
-            f"(dated {oldest} or later). Upload a more recent one.",
+            f"{CHECK}.too_old",
+            {
+                "date": document_date.isoformat(),
+                "type_name": type_name,
+                "type_name_zh": type_name_zh,
+                "months": max_age_months,
+                "oldest": oldest.isoformat(),
+            },
         )
-    return Finding(CHECK, Outcome.PASS, f"Dated {document_date}, within {max_age_months} months.")
+    return Finding(CHECK, Outcome.PASS, f"{CHECK}.ok", {"date": document_date.isoformat(), "months": max_age_months})

@@ -22,9 +22,9 @@ def check_archive(
         with zipfile.ZipFile(rewind(stream)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        return Finding(CHECK, Outcome.FAIL, "The ZIP archive is damaged. Create it again and upload the new file.")
+        return Finding(CHECK, Outcome.FAIL, f"{CHECK}.damaged")
     if any(info.flag_bits & 0x1 for info in members):
-        return Finding(CHECK, Outcome.FAIL, "The ZIP archive is password-protected. Upload it without a password.")
+        return Finding(CHECK, Outcome.FAIL, f"{CHECK}.encrypted")
     # Declared sizes: an overlapping-entry bomb declares each entry's full size, so the sum still catches it.
     total = sum(info.file_size for info in members)
     compressed = max(sum(info.compress_size for info in members), 1)
@@ -32,8 +32,13 @@ def check_archive(
         return Finding(
             CHECK,
             Outcome.FAIL,
-            f"The ZIP archive expands to {total:,} bytes in {len(members)} files, more than we accept "
-            f"(at most {max_uncompressed_bytes:,} bytes, {max_members} files, {max_ratio}:1 compression). "
-            "Upload the documents separately.",
+            f"{CHECK}.too_large",
+            {
+                "total": f"{total:,}",
+                "members": len(members),
+                "max_total": f"{max_uncompressed_bytes:,}",
+                "max_members": max_members,
+                "max_ratio": max_ratio,
+            },
         )
-    return Finding(CHECK, Outcome.PASS, f"A ZIP archive of {len(members)} files, {total:,} bytes uncompressed.")
+    return Finding(CHECK, Outcome.PASS, f"{CHECK}.ok", {"members": len(members), "total": f"{total:,}"})

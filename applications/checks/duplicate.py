@@ -11,6 +11,8 @@ def check_duplicate(*, filed_elsewhere: Sequence[str]) -> Finding:
     """`filed_elsewhere` names the other firms' applications that hold a file with the same SHA-256."""
     if filed_elsewhere:
         where = ", ".join(filed_elsewhere[:10])
-        more = f" and {len(filed_elsewhere) - 10} more" if len(filed_elsewhere) > 10 else ""
-        return Finding(CHECK, Outcome.WARN, f"The same file was filed by another firm: {where}{more}.", internal=True)
-    return Finding(CHECK, Outcome.PASS, "Not filed by any other firm.", internal=True)
+        if len(filed_elsewhere) > 10:
+            params = {"where": where, "more": len(filed_elsewhere) - 10}
+            return Finding(CHECK, Outcome.WARN, f"{CHECK}.found_more", params, internal=True)
+        return Finding(CHECK, Outcome.WARN, f"{CHECK}.found", {"where": where}, internal=True)
+    return Finding(CHECK, Outcome.PASS, f"{CHECK}.none", internal=True)

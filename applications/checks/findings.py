@@ -1,8 +1,11 @@
-"""What every check returns. Plain data, no Django: checks are pure functions over bytes and facts."""
+"""What every check returns. Plain data, no database: checks are pure functions over bytes and facts."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import IO
+from typing import IO, Any
+
+from applications.checks.messages import render
 
 # Checks read at most this much at a time, so a large file never sits whole in memory.
 CHUNK_BYTES = 64 * 1024
@@ -22,14 +25,20 @@ class Outcome(StrEnum):
 class Finding:
     """One check's verdict on one file.
 
-    `message` is written for the firm: what is wrong and what to do about it. An `internal` finding
-    is for the regulator's staff only (a firm never sees it).
+    `code` and `params` say what is wrong and what to do about it, for the firm; `message` words them in the
+    reader's language (applications.checks.messages). An `internal` finding is for the regulator's staff only
+    (a firm never sees it).
     """
 
     check: str
     outcome: Outcome
-    message: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
     internal: bool = False
+
+    @property
+    def message(self) -> str:
+        return render(self.code, self.params)
 
 
 def rewind(stream: IO[bytes]) -> IO[bytes]:

@@ -11,6 +11,6 @@ def check_integrity(*, actual_sha256: str, expected_sha256: str) -> Finding:
         return Finding(
             CHECK,
             Outcome.FAIL,
-            "The stored file no longer matches the file you uploaded. Upload the document again.",
+            f"{CHECK}.mismatch",
         )
-    return Finding(CHECK, Outcome.PASS, f"SHA-256 {actual_sha256} matches the upload.")
+    return Finding(CHECK, Outcome.PASS, f"{CHECK}.ok", {"sha256": actual_sha256})

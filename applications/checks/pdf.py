@@ -14,6 +14,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from applications.checks.findings import Finding, Outcome, rewind
+from applications.checks.messages import ACTIVE_CONTENT
 
 CHECK = "pdf_structure"
 # A bound on the walk: a crafted file with millions of objects fails instead of running the worker out.
@@ -31,8 +32,8 @@ PARSE_ERRORS = (
     zlib.error,
 )
 
-JAVASCRIPT, LAUNCH, EMBEDDED_FILE = "JavaScript", "a launch action", "an embedded file"
-REMEDY = "Remove it, or print the document to a new PDF, and upload it again."
+# Codes of applications.checks.messages.ACTIVE_CONTENT.
+JAVASCRIPT, LAUNCH, EMBEDDED_FILE = "javascript", "launch", "embedded_file"
 
 
 class TooComplex(Exception):
@@ -73,24 +74,23 @@ def active_content(root: Any) -> set[str]:
     return found
 
 
-def _fail(message: str) -> Finding:
-    return Finding(CHECK, Outcome.FAIL, message)
+def _fail(what: str, params: dict[str, Any] | None = None) -> Finding:
+    return Finding(CHECK, Outcome.FAIL, f"{CHECK}.{what}", params or {})
 
 
 def check_pdf_structure(stream: IO[bytes]) -> Finding:
     try:
         reader = PdfReader(rewind(stream), strict=False)
         if reader.is_encrypted:
-            return _fail("The PDF is password-protected or encrypted. Save it without a password and upload it again.")
+            return _fail("encrypted")
         pages = len(reader.pages)
         if pages == 0:
-            return _fail("The PDF has no pages. Upload the complete document.")
+            return _fail("no_pages")
         found = active_content(reader.trailer["/Root"])
     except TooComplex:
-        return _fail("The PDF is too complex to check. Print it to a new PDF and upload that.")
+        return _fail("too_complex")
     except PARSE_ERRORS:
-        return _fail("The PDF is damaged and cannot be opened. Export it again and upload the new file.")
+        return _fail("damaged")
     if found:
-        kinds = " and ".join(sorted(found))
-        return _fail(f"The PDF contains {kinds}, which we do not accept. {REMEDY}")
-    return Finding(CHECK, Outcome.PASS, f"A readable PDF of {pages} page{'s' if pages != 1 else ''}.")
+        return _fail("active_content", {"contents": sorted(found, key=list(ACTIVE_CONTENT).index)})
+    return Finding(CHECK, Outcome.PASS, f"{CHECK}.ok", {"pages": pages})

@@ -70,17 +70,17 @@ def scanner_from_url(url: str) -> Scanner | None:
 def check_virus(stream: IO[bytes], *, scanner: Scanner | None) -> Finding:
     if scanner is None:
         # Never a silent pass: the officer sees that nothing scanned this file.
-        return Finding(CHECK, Outcome.WARN, "Not scanned: no virus scanner is configured.", internal=True)
+        return Finding(CHECK, Outcome.WARN, f"{CHECK}.not_configured", internal=True)
     result = scanner.scan(rewind(stream))
     if result.infected:
         return Finding(
             CHECK,
             Outcome.FAIL,
-            f"{scanner.name} found {result.signature} in this file. Check your computer for malware "
-            "and upload a clean copy.",
+            f"{CHECK}.found",
+            {"scanner": scanner.name, "signature": result.signature},
         )
     if result.error:
         return Finding(
-            CHECK, Outcome.WARN, f"Not scanned: {scanner.name} could not scan it ({result.error}).", internal=True
+            CHECK, Outcome.WARN, f"{CHECK}.error", {"scanner": scanner.name, "error": result.error}, internal=True
         )
-    return Finding(CHECK, Outcome.PASS, f"Scanned by {scanner.name}: no virus found.")
+    return Finding(CHECK, Outcome.PASS, f"{CHECK}.ok", {"scanner": scanner.name})

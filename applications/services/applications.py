@@ -46,7 +46,7 @@ def application_create(
         raise ValidationFailed(_("%(licence_type)s does not take new applications.") % {"licence_type": licence_type})
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationFailed("Unknown fields", details=sorted(unknown))
+        raise ValidationFailed(_("Unknown fields"), details=sorted(unknown))
     with transaction.atomic():
         Firm.objects.select_for_update().get(pk=firm.pk)  # one open application per type, even under races
         open_one = LicenceApplication.objects.not_ended().filter(firm=firm, licence_type=licence_type).first()
@@ -139,7 +139,7 @@ def application_update(*, application: LicenceApplication, actor: Any, **fields:
     """Edit a draft's business plan. A signed declaration no longer covers changed content, so it is cleared."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationFailed("Unknown fields", details=sorted(unknown))
+        raise ValidationFailed(_("Unknown fields"), details=sorted(unknown))
     with transaction.atomic():
         application = lock(application)
         _require(
@@ -220,13 +220,14 @@ def application_sign_declaration(
 def application_assign(*, application: LicenceApplication, actor: Any, officer: Any) -> LicenceApplication:
     """A licensing manager gives a case to a case officer (or takes it back with officer=None)."""
     if officer is not None and not (officer.is_active and officer.has_regulator_role(RegulatorRole.CASE_OFFICER)):
-        raise ValidationFailed(f"{officer} is not an active case officer.")
+        raise ValidationFailed(_("%(officer)s is not an active case officer.") % {"officer": officer})
     with transaction.atomic():
         application = lock(application)
-        _require("applications.assign", actor, application, "Only a licensing manager may assign cases.")
+        _require("applications.assign", actor, application, _("Only a licensing manager may assign cases."))
         if application.is_terminal or application.status == choices.ApplicationStatus.DRAFT:
             raise InvalidTransition(
-                f"Cannot assign application {application}: it is {application.get_status_display().lower()}."
+                _("Cannot assign application %(reference)s: it is %(status)s.")
+                % {"reference": application, "status": application.get_status_display().lower()}
             )
         before = application.assigned_officer_id
         application.assigned_officer = officer

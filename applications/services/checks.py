@@ -53,9 +53,18 @@ def _file_findings(document: Document, *, scanner: Scanner | None) -> list[Findi
     with _local_copy(document) as (copy, sha256, size):
         findings = [
             check_integrity(actual_sha256=sha256, expected_sha256=document.sha256),
-            check_size(size=size, max_size_bytes=doc_type.max_size_bytes, type_name=doc_type.name),
+            check_size(
+                size=size,
+                max_size_bytes=doc_type.max_size_bytes,
+                type_name=doc_type.name,
+                type_name_zh=doc_type.name_zh,
+            ),
             check_file_type(
-                copy, name=document.original_name, allowed_extensions=doc_type.extensions, type_name=doc_type.name
+                copy,
+                name=document.original_name,
+                allowed_extensions=doc_type.extensions,
+                type_name=doc_type.name,
+                type_name_zh=doc_type.name_zh,
             ),
         ]
         # Structure checks follow the real type from the bytes, whatever the name claims.
@@ -73,6 +82,7 @@ def _file_findings(document: Document, *, scanner: Scanner | None) -> list[Findi
                 max_age_months=doc_type.max_age_months,
                 today=timezone.localdate(),
                 type_name=doc_type.name,
+                type_name_zh=doc_type.name_zh,
             )
         )
     return findings
@@ -113,7 +123,8 @@ def document_run_checks(*, document_id: int, scanner: Scanner | None = None) -> 
                 document=document,
                 check_code=finding.check,
                 outcome=finding.outcome,
-                message=finding.message,
+                code=finding.code,
+                params=dict(finding.params),
                 internal=finding.internal,
             )
             for finding in findings
@@ -143,7 +154,7 @@ def document_checks_timed_out(*, document_id: int) -> Document:
             document=document,
             check_code="time_limit",
             outcome=Outcome.FAIL,
-            message="The file took too long to check. Print it to a new, simpler PDF and upload that.",
+            code="time_limit.exceeded",
         )
         document.check_status = choices.DocumentCheckStatus.FAILED
         document.checked_at = timezone.now()

@@ -6,6 +6,7 @@ from typing import Any
 import rules
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.choices import LIVE_LICENCE_STATUSES
 from applications.models import Licence, LicenceApplication, LicenceCondition
@@ -15,7 +16,7 @@ from audit import actions
 from audit.services import audit_record
 from notifications.services import notify_on_commit
 from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFailed
-from vasp_licensing.transitions import fire, lock
+from vasp_licensing.transitions import fire, lock, transition_verb
 
 
 def next_licence_number(*, prefix: str) -> str:
@@ -45,7 +46,7 @@ def _licence_transition(
 ) -> Licence:
     reasons = (reasons or "").strip()
     if not reasons:
-        raise ValidationFailed(f"Reasons are required to {transition} a licence.")
+        raise ValidationFailed(_("Reasons are required to %(verb)s a licence.") % {"verb": transition_verb(transition)})
     with transaction.atomic():
         licence = fire(
             obj=licence, transition=transition, actor=actor, action=action, reason=reasons, at=timezone.now()
@@ -85,23 +86,24 @@ def licence_conditions_vary(
     reasons = (reasons or "").strip()
     new_texts = [text.strip() for text in impose if text and text.strip()]
     if not reasons:
-        raise ValidationFailed("Reasons are required to vary the conditions of a licence.")
+        raise ValidationFailed(_("Reasons are required to vary the conditions of a licence."))
     if not new_texts and not lift:
-        raise ValidationFailed("Name at least one condition to impose or to lift.")
+        raise ValidationFailed(_("Name at least one condition to impose or to lift."))
     with transaction.atomic():
         licence = lock(licence)
         if actor is None or not rules.has_perm("licences.vary_conditions", actor, licence):
-            raise NotPermitted("Only a licensing manager or a senior officer may vary licence conditions.")
+            raise NotPermitted(_("Only a licensing manager or a senior officer may vary licence conditions."))
         if licence.status not in LIVE_LICENCE_STATUSES:
             raise InvalidTransition(
-                f"Licence {licence} is {licence.get_status_display().lower()}; its conditions are final."
+                _("Licence %(number)s is %(status)s; its conditions are final.")
+                % {"number": licence, "status": licence.get_status_display().lower()}
             )
         now = timezone.now()
         to_lift = list(licence.conditions.select_for_update().filter(pk__in=lift, lifted_at__isnull=True))
         unknown = set(lift) - {condition.pk for condition in to_lift}
         if unknown:
             raise ValidationFailed(
-                "These conditions are not in force on this licence", details=[str(pk) for pk in sorted(unknown)]
+                _("These conditions are not in force on this licence"), details=[str(pk) for pk in sorted(unknown)]
             )
         for condition in to_lift:
             condition.lifted_at, condition.lifted_by = now, actor

@@ -36,7 +36,7 @@ A = choices.ApplicationStatus
 def _required_text(value: str | None, what: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise ValidationFailed(f"{what} are required.")
+        raise ValidationFailed(_("%(what)s are required.") % {"what": what})
     return text
 
 
@@ -50,7 +50,9 @@ def application_submit(*, application: LicenceApplication, actor: Any) -> Licenc
     def check(app: LicenceApplication) -> None:
         missing = application_missing_items(application=app)
         if missing:
-            raise ConditionsNotMet(f"Application {app} cannot be submitted yet", details=missing)
+            raise ConditionsNotMet(
+                _("Application %(application)s cannot be submitted yet") % {"application": app}, details=missing
+            )
 
     def effects(app: LicenceApplication) -> dict[str, Any]:
         data = application_snapshot_data(application=app)
@@ -84,7 +86,7 @@ def application_accept(*, application: LicenceApplication, actor: Any) -> Licenc
 
 def application_return(*, application: LicenceApplication, actor: Any, reasons: str) -> LicenceApplication:
     """Submitted to returned (an end): the firm may start a new application copied from it."""
-    reasons = _required_text(reasons, "Reasons for returning the application")
+    reasons = _required_text(reasons, _("Reasons for returning the application"))
     return fire(
         obj=application,
         transition="return_to_firm",
@@ -101,9 +103,9 @@ def application_request_information(
     """Under review to information requested: the questions, with a due date. The clock pauses."""
     questions = [question.strip() for question in items if question and question.strip()]
     if not questions:
-        raise ValidationFailed("A request for information needs at least one question.")
+        raise ValidationFailed(_("A request for information needs at least one question."))
     if due_date <= timezone.localdate():
-        raise ValidationFailed("The due date of a request for information must be in the future.")
+        raise ValidationFailed(_("The due date of a request for information must be in the future."))
 
     def effects(app: LicenceApplication) -> dict[str, Any]:
         request = information_request_open(application=app, actor=actor, questions=questions, due_date=due_date)
@@ -210,7 +212,8 @@ def application_recommend(
     """Under review to pending decision: grant, grant in principle or refuse, with reasons (the maker)."""
     if outcome not in choices.RecommendationOutcome.values:
         raise ValidationFailed(
-            f"{outcome!r} is not a recommendation; choose one of {', '.join(choices.RecommendationOutcome.values)}."
+            _("%(outcome)s is not a recommendation; choose one of %(choices)s.")
+            % {"outcome": repr(outcome), "choices": ", ".join(choices.RecommendationOutcome.values)}
         )
     return _recommend(
         application=application,
@@ -218,7 +221,7 @@ def application_recommend(
         transition="recommend",
         action=actions.APPLICATION_RECOMMEND,
         outcome=outcome,
-        reasons=_required_text(reasons, "Reasons for the recommendation"),
+        reasons=_required_text(reasons, _("Reasons for the recommendation")),
         draft_conditions=draft_conditions,
     )
 
@@ -233,7 +236,7 @@ def application_recommend_final_grant(
         transition="recommend_final_grant",
         action=actions.APPLICATION_RECOMMEND_FINAL_GRANT,
         outcome=choices.RecommendationOutcome.GRANT,
-        reasons=_required_text(reasons, "Reasons (how the conditions of approval in principle were met)"),
+        reasons=_required_text(reasons, _("Reasons (how the conditions of approval in principle were met)")),
         draft_conditions=draft_conditions,
     )
 
@@ -241,7 +244,9 @@ def application_recommend_final_grant(
 def _pending_recommendation(app: LicenceApplication) -> Recommendation:
     recommendation = recommendation_pending(application=app)
     if recommendation is None:
-        raise ConditionsNotMet(f"Application {app} has no recommendation waiting for a decision.")
+        raise ConditionsNotMet(
+            _("Application %(application)s has no recommendation waiting for a decision.") % {"application": app}
+        )
     return recommendation
 
 
@@ -263,15 +268,19 @@ def application_decide(
     """
     if outcome not in choices.DecisionOutcome.values:
         raise ValidationFailed(
-            f"{outcome!r} is not a decision; choose one of {', '.join(choices.DecisionOutcome.values)}."
+            _("%(outcome)s is not a decision; choose one of %(choices)s.")
+            % {"outcome": repr(outcome), "choices": ", ".join(choices.DecisionOutcome.values)}
         )
-    reasons = _required_text(reasons, "Reasons for the decision")
+    reasons = _required_text(reasons, _("Reasons for the decision"))
 
     def check(app: LicenceApplication) -> None:
         _require_pending_recommendation(app)
         already_in_principle = app.decisions.filter(outcome=choices.DecisionOutcome.APPROVE_IN_PRINCIPLE).exists()
         if already_in_principle and outcome == choices.DecisionOutcome.APPROVE_IN_PRINCIPLE:
-            raise ConditionsNotMet(f"Application {app} is already approved in principle; approve or refuse it.")
+            raise ConditionsNotMet(
+                _("Application %(application)s is already approved in principle; approve or refuse it.")
+                % {"application": app}
+            )
         _require_screening_cleared(app, outcome)
 
     def effects(app: LicenceApplication) -> dict[str, Any]:
@@ -312,13 +321,14 @@ def _require_screening_cleared(app: LicenceApplication, outcome: str) -> None:
     hits = screening_hits_blocking(application=app, statuses=blocking)
     if hits:
         raise ConditionsNotMet(
-            f"Application {app} has name-screening hits to resolve first", details=[hit.describe() for hit in hits]
+            _("Application %(application)s has name-screening hits to resolve first") % {"application": app},
+            details=[hit.describe() for hit in hits],
         )
 
 
 def application_send_back(*, application: LicenceApplication, actor: Any, comment: str) -> LicenceApplication:
     """Pending decision back to under review, with the senior officer's comment."""
-    comment = _required_text(comment, "Comments for sending back")
+    comment = _required_text(comment, _("Comments for sending back"))
 
     def effects(app: LicenceApplication) -> dict[str, Any]:
         recommendation = _pending_recommendation(app)
@@ -350,11 +360,15 @@ def application_withdraw(*, application: LicenceApplication, actor: Any, reason:
 
 def _explain_officer_refusal(app: LicenceApplication, actor: Any) -> str | None:
     if actor.has_regulator_role(RegulatorRole.CASE_OFFICER) and app.assigned_officer_id != actor.pk:
-        return f"Application {app} is not assigned to you; a licensing manager assigns cases."
+        return _("Application %(application)s is not assigned to you; a licensing manager assigns cases.") % {
+            "application": app
+        }
     return None
 
 
 def _explain_checker_refusal(app: LicenceApplication, actor: Any) -> str | None:
     if actor.has_regulator_role(RegulatorRole.SENIOR_OFFICER) and app.recommendations.filter(made_by=actor).exists():
-        return f"Four eyes: you made a recommendation on {app}, so another senior officer must decide it."
+        return _(
+            "Four eyes: you made a recommendation on %(application)s, so another senior officer must decide it."
+        ) % {"application": app}
     return None

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication, TokenHasScope
 from rest_framework import exceptions
@@ -24,13 +25,13 @@ class BankTokenAuthentication(OAuth2Authentication):
         except ObjectDoesNotExist:
             bank = None
         if bank is None or not bank.is_active:
-            raise exceptions.AuthenticationFailed("This token does not belong to an active partner bank.")
+            raise exceptions.AuthenticationFailed(gettext("This token does not belong to an active partner bank."))
         request.partner_bank = bank
         return bank.service_user, token
 
 
 class IsPartnerBank(BasePermission):
-    message = "This endpoint is for partner banks: send a bearer token from /o/token/."
+    message = gettext_lazy("This endpoint is for partner banks: send a bearer token from /o/token/.")
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return getattr(request, "partner_bank", None) is not None
@@ -42,7 +43,8 @@ class HasScope(TokenHasScope):
     def has_permission(self, request: Any, view: Any) -> bool:
         if super().has_permission(request, view):
             return True
-        self.message = f"This token lacks the scope {' '.join(self.get_scopes(request, view))}; ask /o/token/ for it."
+        scopes = " ".join(self.get_scopes(request, view))
+        self.message = gettext("This token lacks the scope %(scopes)s; ask /o/token/ for it.") % {"scopes": scopes}
         return False
 
 

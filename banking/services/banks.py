@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_id, generate_client_secret
 from oauth2_provider.models import Application
 
@@ -56,7 +57,9 @@ def _clean_webhook_url(webhook_url: str) -> str:
         try:
             _validate_url(webhook_url)
         except ValidationError as error:
-            raise ValidationFailed(f"The webhook URL {webhook_url!r} is not a valid http(s) URL.") from error
+            raise ValidationFailed(
+                _("The webhook URL %(url)s is not a valid http(s) URL.") % {"url": repr(webhook_url)}
+            ) from error
     return webhook_url
 
 
@@ -79,12 +82,13 @@ def bank_create(*, name: str, webhook_url: str = "", actor: Any = None) -> BankC
     """Register a partner bank with its service user, OAuth client and webhook secret."""
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("A partner bank needs a name.")
+        raise ValidationFailed(_("A partner bank needs a name."))
     webhook_url = _clean_webhook_url(webhook_url)
     with transaction.atomic():
         if PartnerBank.objects.filter(name__iexact=name).exists():
             raise ValidationFailed(
-                f"A partner bank named {name!r} exists already; use bank_credentials to rotate its credentials."
+                _("A partner bank named %(name)s exists already; use bank_credentials to rotate its credentials.")
+                % {"name": repr(name)}
             )
         # The bank's actor in the audit trail and fsm-log; it never signs in with a password.
         service_user = User.objects.create_user(

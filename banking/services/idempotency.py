@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from banking.choices import IdempotencyState
 from banking.models import IdempotencyRecord, PartnerBank
@@ -49,11 +50,12 @@ def idempotency_run(
     Domain refusals are outcomes too and are replayed; an unexpected error releases the key for a retry.
     """
     if not (key or "").strip():
-        raise IdempotencyKeyMissing("This request needs an Idempotency-Key header (a unique string, e.g. a UUID).")
+        raise IdempotencyKeyMissing(_("This request needs an Idempotency-Key header (a unique string, e.g. a UUID)."))
     assert key is not None
     if not KEY_PATTERN.match(key):
         raise ValidationFailed(
-            f"The Idempotency-Key must be 1 to {KEY_MAX_LENGTH} visible ASCII characters without spaces, e.g. a UUID."
+            _("The Idempotency-Key must be 1 to %(limit)s visible ASCII characters without spaces, e.g. a UUID.")
+            % {"limit": KEY_MAX_LENGTH}
         )
     try:
         with transaction.atomic():
@@ -64,11 +66,11 @@ def idempotency_run(
         existing = IdempotencyRecord.objects.get(bank=bank, key=key)
         if existing.fingerprint != fingerprint:
             raise IdempotencyKeyReused(
-                "This Idempotency-Key was used for a different request; use a new key for a new request."
+                _("This Idempotency-Key was used for a different request; use a new key for a new request.")
             ) from None
         if existing.state == IdempotencyState.IN_PROGRESS:
             raise IdempotencyConflict(
-                "A request with this Idempotency-Key is still being processed; retry after it finishes."
+                _("A request with this Idempotency-Key is still being processed; retry after it finishes.")
             ) from None
         assert existing.response_status is not None and existing.response_body is not None
         return existing.response_status, existing.response_body, True

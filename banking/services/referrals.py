@@ -126,7 +126,7 @@ def _referral_create(
 
 def _explain_bank_refusal(referral: Referral, actor: Any) -> str | None:
     if not is_addressed_bank(actor, referral):
-        return "This referral is not addressed to your bank."
+        return _("This referral is not addressed to your bank.")
     return None
 
 
@@ -138,19 +138,21 @@ def referral_report_status(
     reason_code = (reason_code or "").strip()
     if status not in BankReportedStatus.values:
         raise ValidationFailed(
-            f"{status!r} is not a status a bank reports", details=[f"one of: {', '.join(BankReportedStatus.values)}"]
+            _("%(status)s is not a status a bank reports") % {"status": repr(status)},
+            details=[_("one of: %(choices)s") % {"choices": ", ".join(BankReportedStatus.values)}],
         )
     if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationFailed(f"The note is longer than {NOTE_MAX_LENGTH} characters.")
+        raise ValidationFailed(_("The note is longer than %(limit)s characters.") % {"limit": NOTE_MAX_LENGTH})
     extra: dict[str, Any] = {"note": note}
     if status == BankReportedStatus.DECLINED:
         if reason_code not in choices.DeclineReason.values:
             raise ValidationFailed(
-                "A decline needs a reason code", details=[f"one of: {', '.join(choices.DeclineReason.values)}"]
+                _("A decline needs a reason code"),
+                details=[_("one of: %(choices)s") % {"choices": ", ".join(choices.DeclineReason.values)}],
             )
         extra["reason_code"] = reason_code
     elif reason_code:
-        raise ValidationFailed("A reason code goes with a decline only.")
+        raise ValidationFailed(_("A reason code goes with a decline only."))
     return fire(
         obj=referral,
         transition=BANK_STATUS_TRANSITIONS[BankReportedStatus(status)],

@@ -20,6 +20,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
 from applications.models import Licence
@@ -238,11 +239,13 @@ def _mark_referral_delivered(referral_id: int) -> None:
 def endpoint_problem(bank: PartnerBank) -> str | None:
     """Why nothing can be sent to this bank, or None when it has a working endpoint."""
     if not bank.is_active:
-        return f"{bank} is inactive."
+        return _("%(bank)s is inactive.") % {"bank": bank}
     if not bank.webhook_url:
-        return f"{bank} has no webhook URL; set one first."
+        return _("%(bank)s has no webhook URL; set one first.") % {"bank": bank}
     if not bank.webhook_secret:
-        return f"{bank} has no webhook signing secret; rotate its credentials with bank_credentials."
+        return _("%(bank)s has no webhook signing secret; rotate its credentials with bank_credentials.") % {
+            "bank": bank
+        }
     return None
 
 
@@ -253,12 +256,14 @@ def webhook_replay(*, delivery: WebhookDelivery, actor: Any) -> WebhookDelivery:
     bank has no working endpoint. The first attempt is made after commit, never in the caller's thread.
     """
     if actor is None or not rules.has_perm("banking.replay_delivery", actor, delivery):
-        raise NotPermitted("Only a licensing manager may replay a webhook delivery.")
+        raise NotPermitted(_("Only a licensing manager may replay a webhook delivery."))
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().select_related("bank").get(pk=delivery.pk)
         problem = endpoint_problem(delivery.bank)
         if problem is not None:
-            raise InvalidTransition(f"Cannot replay {delivery.webhook_id}: {problem}")
+            raise InvalidTransition(
+                _("Cannot replay %(webhook)s: %(problem)s") % {"webhook": delivery.webhook_id, "problem": problem}
+            )
         before = {"status": delivery.status, "attempt_count": delivery.attempt_count, "url": delivery.url}
         now = timezone.now()
         delivery.status, delivery.next_attempt_at, delivery.round_started_at = DeliveryStatus.PENDING, now, now

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.choices import ApplicationStatus
 from applications.models import LicenceApplication
@@ -36,20 +37,26 @@ def checklist_item_record(
     Only the case officer assigned to the case, and only while it is under review (CHECKLIST_STATES).
     """
     if area not in ChecklistArea.values:
-        raise ValidationFailed(f"{area!r} is not an area of the checklist.")
+        raise ValidationFailed(_("%(area)s is not an area of the checklist.") % {"area": repr(area)})
     if outcome not in ChecklistOutcome.values:
-        raise ValidationFailed(f"{outcome!r} is not a checklist outcome.")
+        raise ValidationFailed(_("%(outcome)s is not a checklist outcome.") % {"outcome": repr(outcome)})
     note = (note or "").strip()
     if outcome in (ChecklistOutcome.CONCERNS, ChecklistOutcome.UNSATISFACTORY) and not note:
-        raise ValidationFailed("A note is required when an area raises concerns or is unsatisfactory.")
+        raise ValidationFailed(_("A note is required when an area raises concerns or is unsatisfactory."))
     with transaction.atomic():
         application = lock(application)
         if actor is None or not getattr(actor, "is_authenticated", False) or not is_working_officer(actor, application):
-            raise NotPermitted(f"Only the case officer assigned to {application} records its checklist.")
+            raise NotPermitted(
+                _("Only the case officer assigned to %(application)s records its checklist.")
+                % {"application": application}
+            )
         if application.status not in CHECKLIST_STATES:
             state = application.get_status_display().lower()
-            raise InvalidTransition(f"The checklist of {application} cannot be changed while it is {state}.")
-        item, _ = ChecklistItem.objects.select_for_update().get_or_create(application=application, area=area)
+            raise InvalidTransition(
+                _("The checklist of %(application)s cannot be changed while it is %(state)s.")
+                % {"application": application, "state": state}
+            )
+        item, _created = ChecklistItem.objects.select_for_update().get_or_create(application=application, area=area)
         before = {"outcome": item.outcome, "note": item.note}
         item.outcome, item.note, item.updated_by, item.updated_at = outcome, note, actor, timezone.now()
         item.save()

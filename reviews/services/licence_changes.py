@@ -13,6 +13,8 @@ from typing import Any
 import rules
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from applications import services as licence_services
 from applications.choices import LIVE_LICENCE_STATUSES
@@ -55,9 +57,11 @@ def licence_change_may_decide(*, user: Any, change: LicenceChange) -> bool:
 def _clean_reasons(text: str, *, what: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ValidationFailed(f"{what} are required.")
+        raise ValidationFailed(_("%(what)s are required.") % {"what": what})
     if len(text) > NOTE_MAX_LENGTH:
-        raise ValidationFailed(f"{what} may be at most {NOTE_MAX_LENGTH:,} characters.")
+        raise ValidationFailed(
+            _("%(what)s may be at most %(limit)s characters.") % {"what": what, "limit": f"{NOTE_MAX_LENGTH:,}"}
+        )
     return text
 
 
@@ -78,27 +82,31 @@ def licence_change_propose(
     an action that cannot follow from the licence's state (InvalidTransition).
     """
     if action not in A.values:
-        raise ValidationFailed(f"Unknown licence change: {action!r}.")
-    reasons = _clean_reasons(reasons, what="Reasons")
+        raise ValidationFailed(_("Unknown licence change: %(action)s.") % {"action": repr(action)})
+    reasons = _clean_reasons(reasons, what=_("Reasons"))
     new_texts = [text.strip() for text in impose if text and text.strip()] if action == A.VARY_CONDITIONS else []
     lift_ids = sorted({int(pk) for pk in lift}) if action == A.VARY_CONDITIONS else []
     if action == A.VARY_CONDITIONS and not new_texts and not lift_ids:
-        raise ValidationFailed("Name at least one condition to impose or to lift.")
+        raise ValidationFailed(_("Name at least one condition to impose or to lift."))
     with transaction.atomic():
         licence = lock(licence)
         if not licence_change_may_propose(user=actor, licence=licence):
-            raise NotPermitted("Only a licensing manager or a senior officer may propose a change to a licence.")
+            raise NotPermitted(_("Only a licensing manager or a senior officer may propose a change to a licence."))
         if licence_change_open(licence=licence) is not None:
             raise InvalidTransition(
-                f"A change to licence {licence} is already proposed; it must be decided or withdrawn first."
+                _("A change to licence %(number)s is already proposed; it must be decided or withdrawn first.")
+                % {"number": licence}
             )
         if not licence_change_possible(licence=licence, action=action):
             verb = A(action).label.lower()
-            raise InvalidTransition(f"Cannot {verb} licence {licence}: it is {licence.get_status_display().lower()}.")
+            raise InvalidTransition(
+                _("Cannot %(verb)s licence %(number)s: it is %(status)s.")
+                % {"verb": verb, "number": licence, "status": licence.get_status_display().lower()}
+            )
         in_force = set(licence.conditions.filter(pk__in=lift_ids, lifted_at__isnull=True).values_list("pk", flat=True))
         unknown = [str(pk) for pk in lift_ids if pk not in in_force]
         if unknown:
-            raise ValidationFailed("These conditions are not in force on this licence", details=unknown)
+            raise ValidationFailed(_("These conditions are not in force on this licence"), details=unknown)
         change = LicenceChange.objects.create(
             licence=licence, action=action, reasons=reasons, impose=new_texts, lift=lift_ids, proposed_by=actor
         )
@@ -138,18 +146,22 @@ EXECUTE: dict[str, Callable[[Licence, Any, LicenceChange], Licence]] = {
 def _already_decided(*, verb: str) -> Callable[[LicenceChange], str]:
     """The refusal of a change no longer open, worded for what was tried."""
     return lambda locked: (
-        f"This change to licence {locked.licence} is already {locked.get_status_display().lower()}; "
-        f"it cannot be {verb}."
+        _("This change to licence %(number)s is already %(status)s; it cannot be %(verb)s.")
+        % {
+            "number": locked.licence,
+            "status": locked.get_status_display().lower(),
+            "verb": verb,
+        }
     )
 
 
 def _explain_decide_refusal(change: LicenceChange, actor: Any) -> str:
     if change.proposed_by_id == actor.pk:
-        return (
+        return _(
             "Four eyes: you proposed this change, so you cannot decide it. "
             "Another licensing manager or senior officer must."
         )
-    return "Only a licensing manager or a senior officer may decide a change to a licence."
+    return _("Only a licensing manager or a senior officer may decide a change to a licence.")
 
 
 def _decide(change: LicenceChange, actor: Any, *, outcome: str, note: str, verb: str) -> LicenceChange:
@@ -188,14 +200,18 @@ def licence_change_approve(*, change: LicenceChange, actor: Any, note: str = "")
     """
     note = (note or "").strip()
     with transaction.atomic():
-        return _decide(change, actor, outcome=LicenceChangeStatus.APPROVED, note=note, verb="approved")
+        return _decide(
+            change, actor, outcome=LicenceChangeStatus.APPROVED, note=note, verb=pgettext("refusal", "approved")
+        )
 
 
 def licence_change_reject(*, change: LicenceChange, actor: Any, note: str) -> LicenceChange:
     """Reject a proposed change; the licence is untouched. Same checker rule as approval; a note is required."""
-    note = _clean_reasons(note, what="Reasons for rejecting")
+    note = _clean_reasons(note, what=_("Reasons for rejecting"))
     with transaction.atomic():
-        return _decide(change, actor, outcome=LicenceChangeStatus.REJECTED, note=note, verb="rejected")
+        return _decide(
+            change, actor, outcome=LicenceChangeStatus.REJECTED, note=note, verb=pgettext("refusal", "rejected")
+        )
 
 
 def licence_change_withdraw(*, change: LicenceChange, actor: Any) -> LicenceChange:
@@ -213,8 +229,8 @@ def licence_change_withdraw(*, change: LicenceChange, actor: Any) -> LicenceChan
             actor=actor,
             action=actions.LICENCE_CHANGE_WITHDRAW,
             reason=None,
-            explain_invalid=_already_decided(verb="withdrawn"),
-            explain_refusal=lambda _change, _actor: "Only the officer who proposed a change may withdraw it.",
+            explain_invalid=_already_decided(verb=pgettext("refusal", "withdrawn")),
+            explain_refusal=lambda _change, _actor: _("Only the officer who proposed a change may withdraw it."),
             effects=effects,
             at=timezone.now(),
         )

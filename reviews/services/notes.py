@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.rules import is_auditor, is_regulator
 from applications.models import LicenceApplication
@@ -23,11 +24,11 @@ def note_add(*, application: LicenceApplication, actor: Any, text: str) -> Inter
     """Add a note to a case, in any state; notes are never edited or deleted. Audited (the text included)."""
     text = (text or "").strip()
     if not text:
-        raise ValidationFailed("A note cannot be empty.")
+        raise ValidationFailed(_("A note cannot be empty."))
     if len(text) > NOTE_MAX_LENGTH:
-        raise ValidationFailed(f"A note may be at most {NOTE_MAX_LENGTH:,} characters.")
+        raise ValidationFailed(_("A note may be at most %(limit)s characters.") % {"limit": f"{NOTE_MAX_LENGTH:,}"})
     if actor is None or not getattr(actor, "is_authenticated", False) or not note_may_add(user=actor):
-        raise NotPermitted("Only the regulator's case staff may add internal notes; auditors read them.")
+        raise NotPermitted(_("Only the regulator's case staff may add internal notes; auditors read them."))
     with transaction.atomic():
         note = InternalNote.objects.create(application=application, author=actor, text=text)
         audit_record(
