@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django_fsm_log.admin import StateLogInline
 
+from accounts.models import User
 from applications import services
 from applications.admin.workflow import WorkflowAdmin, open_transitions
 from applications.forms import LicenceActionForm
@@ -40,7 +41,7 @@ PROPOSED = ("suspend", "reinstate", "revoke", "vary_conditions")  # the names of
 
 
 def _propose(action: str) -> Callable[[Licence, Any, Data], Licence]:
-    def propose(licence: Licence, actor: Any, data: Data) -> Licence:
+    def propose(licence: Licence, actor: User, data: Data) -> Licence:
         lift = [condition.pk for condition in data.get("lift") or []]
         impose = data.get("impose") or []
         change = licence_change_propose(

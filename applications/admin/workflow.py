@@ -17,12 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from accounts.signed_in import AnyUser
 from applications.forms import WorkflowForm
 from applications.selectors import transitions_open
 from vasp_licensing.pages import submit
 
 
-def open_transitions(obj: models.Model, user: Any, names: Sequence[str], field_name: str = "status") -> list[str]:
+def open_transitions(obj: models.Model, user: AnyUser, names: Sequence[str], field_name: str = "status") -> list[str]:
     """The transitions among `names` that `user` may fire on obj now; shared with the workspace."""
     return transitions_open(obj=obj, user=user, names=names, field_name=field_name)
 

@@ -24,7 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.models import User
 from accounts.rules import is_auditor, is_case_officer, is_senior_officer
+from accounts.signed_in import AnyUser, SignedInRequest
 from applications import services
 from applications.choices import TERMINAL_STATUSES, ApplicationStatus, DecisionOutcome
 from applications.models import Document, LicenceApplication
@@ -55,7 +57,7 @@ class Action:
     initial: Callable[[CasePage], Data] = lambda page: {}
 
 
-def _decide(app: App, actor: Any, data: Data) -> App:
+def _decide(app: App, actor: User, data: Data) -> App:
     # The checker decides on exactly the conditions shown (prefilled from the draft); a refusal has none.
     conditions = [] if data["outcome"] == DecisionOutcome.REFUSE else data["conditions"]
     return services.application_decide(
@@ -143,7 +145,7 @@ def _case_or_404(reference: str) -> App:
     return application
 
 
-def _notices(application: App, user: Any) -> list[str]:
+def _notices(application: App, user: AnyUser) -> list[str]:
     notices = []
     if is_auditor(user) and not (is_case_officer(user) or is_senior_officer(user)):
         notices.append(_("You are reading this case as an auditor: nothing can be changed from this page."))
@@ -167,7 +169,7 @@ def _notices(application: App, user: Any) -> list[str]:
     return notices
 
 
-def _checklist_rows(application: App, page: CasePage, user: Any, bound: dict[str, forms.Form]) -> list[Row]:
+def _checklist_rows(application: App, page: CasePage, user: AnyUser, bound: dict[str, forms.Form]) -> list[Row]:
     may_record = checklist_may_record(user=user, application=application)
     rows = []
     for item in page.checklist:
@@ -183,7 +185,7 @@ def _checklist_rows(application: App, page: CasePage, user: Any, bound: dict[str
     return rows
 
 
-def _hit_row(application: App, hit: ScreeningHit, user: Any, bound: dict[str, forms.Form]) -> Row:
+def _hit_row(application: App, hit: ScreeningHit, user: AnyUser, bound: dict[str, forms.Form]) -> Row:
     # The service also refuses once the case is at an end; the page does not offer what would be refused.
     may = application.status not in TERMINAL_STATUSES and rules.has_perm("screening.adjudicate_hit", user, hit)
     key = f"hit-{hit.pk}"
@@ -191,7 +193,9 @@ def _hit_row(application: App, hit: ScreeningHit, user: Any, bound: dict[str, fo
     return Row(obj=hit, form=form, url=reverse("reviews:case_hit", args=[application.reference, hit.pk]))
 
 
-def _offered_actions(application: App, page: CasePage, user: Any, bound: dict[str, forms.Form]) -> list[OfferedAction]:
+def _offered_actions(
+    application: App, page: CasePage, user: AnyUser, bound: dict[str, forms.Form]
+) -> list[OfferedAction]:
     """Exactly the transitions the rules let `user` fire now (as the admin offers them), in the page's order."""
     permitted = application_transitions_open(application=application, user=user)
     return [
@@ -233,7 +237,7 @@ def render_case(
 
 
 class CaseView(RegulatorRequiredMixin, View):
-    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def get(self, request: SignedInRequest, reference: str) -> HttpResponse:
         return render_case(request, _case_or_404(reference))
 
 
@@ -242,7 +246,7 @@ class CaseActionView(RegulatorRequiredMixin, View):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str, action: str) -> HttpResponse:
         spec = ACTIONS.get(action)
         if spec is None:
             raise Http404(_("No such action."))
@@ -296,7 +300,7 @@ class SectionView(RegulatorRequiredMixin, View):
 class ChecklistItemView(SectionView):
     section = "checklist"
 
-    def post(self, request: HttpRequest, reference: str, area: str) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str, area: str) -> HttpResponse:
         if area not in ChecklistArea.values:
             raise Http404(_("No such checklist area."))
         application = _case_or_404(reference)
@@ -316,7 +320,7 @@ class ChecklistItemView(SectionView):
 class NoteAddView(SectionView):
     section = "notes"
 
-    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str) -> HttpResponse:
         application = _case_or_404(reference)
         return self.respond(
             request,
@@ -331,7 +335,7 @@ class NoteAddView(SectionView):
 class HitAdjudicateView(SectionView):
     section = "people"
 
-    def post(self, request: HttpRequest, reference: str, hit_id: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str, hit_id: int) -> HttpResponse:
         application = _case_or_404(reference)
         hit = get_object_or_404(ScreeningHit, pk=hit_id, application=application)
         key = f"hit-{hit.pk}"
@@ -352,7 +356,7 @@ class DocumentDownloadView(LoginRequiredMixin, View):
     the rules decide, not the workspace's door, so the applicant portal can link here too. Every download
     is in the audit trail."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+    def get(self, request: SignedInRequest, pk: int) -> HttpResponseBase:
         document = get_object_or_404(Document.objects.select_related("application", "document_type"), pk=pk)
         # A NotPermitted is the 403 page with its reason (vasp_licensing.pages.RefusalMiddleware).
         return document_response(document_download(document=document, actor=request.user))

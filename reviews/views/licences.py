@@ -20,6 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.signed_in import AnyUser, SignedInRequest
 from applications.models import Licence
 from reviews.forms import licences as licence_forms
 from reviews.models import LicenceChange, LicenceChangeAction
@@ -63,7 +64,7 @@ def _licence_or_404(number: str) -> Licence:
 
 
 class LicenceListView(RegulatorRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: SignedInRequest) -> HttpResponse:
         filter_form = licence_forms.LicenceFilterForm(request.GET)
         status = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""
         page = Paginator(licence_list(status=status or None), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -79,7 +80,7 @@ class LicenceListView(RegulatorRequiredMixin, View):
         return TemplateResponse(request, "reviews/licences/list.html", context)
 
 
-def _decision_forms(change: LicenceChange | None, user: Any, bound: dict[str, forms.Form]) -> list[OfferedForm]:
+def _decision_forms(change: LicenceChange | None, user: AnyUser, bound: dict[str, forms.Form]) -> list[OfferedForm]:
     if change is None:
         return []
     labels = {"approve": _("Approve and carry out"), "reject": _("Reject"), "withdraw": _("Withdraw the proposal")}
@@ -128,14 +129,14 @@ def render_licence(
 
 
 class LicenceView(RegulatorRequiredMixin, View):
-    def get(self, request: HttpRequest, number: str) -> HttpResponse:
+    def get(self, request: SignedInRequest, number: str) -> HttpResponse:
         return render_licence(request, _licence_or_404(number))
 
 
 class LicenceChangeProposeView(RegulatorRequiredMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, number: str) -> HttpResponse:
+    def post(self, request: SignedInRequest, number: str) -> HttpResponse:
         licence = _licence_or_404(number)
         form = licence_forms.LicenceChangeProposeForm(request.POST, prefix="propose", licence=licence)
         submission = submit(
@@ -159,7 +160,7 @@ class LicenceChangeProposeView(RegulatorRequiredMixin, View):
 class LicenceChangeDecideView(RegulatorRequiredMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, number: str, pk: int, decision: str) -> HttpResponse:
+    def post(self, request: SignedInRequest, number: str, pk: int, decision: str) -> HttpResponse:
         form_class = DECISIONS.get(decision)
         if form_class is None:
             raise Http404(_("No such decision."))
