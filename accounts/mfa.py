@@ -15,9 +15,10 @@ from allauth.mfa.utils import encrypt, is_mfa_enabled
 
 from accounts.choices import FirmRole, RegulatorRole
 from accounts.models import FirmMembership, User
+from accounts.signed_in import AnyUser
 
 
-def mfa_required(user: Any) -> bool:
+def mfa_required(user: AnyUser) -> bool:
     """True when this user may use the site only with TOTP set up.
 
     - Regulator staff (any regulator role) and superusers, who count as regulators here: they see every
@@ -35,12 +36,12 @@ def mfa_required(user: Any) -> bool:
     return is_firm_admin_anywhere(user)
 
 
-def is_firm_admin_anywhere(user: Any) -> bool:
+def is_firm_admin_anywhere(user: User) -> bool:
     """True when `user` is a firm admin of at least one firm. Not cached: a new membership counts at once."""
     return FirmMembership.objects.filter(user_id=user.pk, role=FirmRole.FIRM_ADMIN).exists()
 
 
-def has_totp(user: Any) -> bool:
+def has_totp(user: AnyUser) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and is_mfa_enabled(user, [Authenticator.Type.TOTP])
 
 

@@ -5,18 +5,15 @@ Views and selectors look a user's objects up through these methods, never with a
 `firm__in=...`, so another firm's object is not found, exactly like a missing one (a 404, not a 403).
 """
 
-from typing import Any, ClassVar, Self, TypeVar
+from typing import ClassVar, Self, TypeVar
 
 from django.apps import apps
 from django.db import models
 
 from accounts.rules import is_regulator
+from accounts.signed_in import AnyUser, is_signed_in
 
 _M = TypeVar("_M", bound=models.Model)
-
-
-def _active(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
 
 
 class FirmScopedQuerySet(models.QuerySet[_M]):
@@ -24,18 +21,18 @@ class FirmScopedQuerySet(models.QuerySet[_M]):
 
     firm_path: ClassVar[str] = "firm"
 
-    def of_member(self, user: Any) -> Self:
+    def of_member(self, user: AnyUser) -> Self:
         """The rows of the firms `user` is an active member of: what the applicant portal shows them."""
-        if not _active(user):
+        if not is_signed_in(user):
             return self.none()
         if not self.firm_path:
             return self.filter(memberships__user=user)
         firms = apps.get_model("applications", "Firm").objects.filter(memberships__user=user)
         return self.filter(**{f"{self.firm_path}__in": firms})
 
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: AnyUser) -> Self:
         """What `user` may read (the rules' `*.view`): regulator staff of any role every row, as the workspace
         shows every case; a firm's members their own firms' rows; anyone else nothing."""
-        if _active(user) and is_regulator(user):
+        if is_signed_in(user) and is_regulator(user):
             return self.all()
         return self.of_member(user)

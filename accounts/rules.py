@@ -5,12 +5,13 @@ from typing import Any
 import rules
 
 from accounts.choices import FirmRole, RegulatorRole
+from accounts.signed_in import AnyUser
 
 
 def _has_role(role: RegulatorRole) -> Any:
     @rules.predicate(name=f"is_{role.value}")
-    def predicate(user: Any) -> bool:
-        return bool(getattr(user, "is_authenticated", False)) and user.has_regulator_role(role)
+    def predicate(user: AnyUser | None) -> bool:
+        return user is not None and user.is_authenticated and user.has_regulator_role(role)
 
     return predicate
 
@@ -22,20 +23,20 @@ is_auditor = _has_role(RegulatorRole.AUDITOR)
 is_regulator = is_case_officer | is_senior_officer | is_licensing_manager | is_auditor
 
 
-def firm_role_of(user: Any, firm_id: int | None) -> str | None:
-    if firm_id is None or not getattr(user, "is_authenticated", False):
+def firm_role_of(user: AnyUser | None, firm_id: int | None) -> str | None:
+    if firm_id is None or user is None or not user.is_authenticated:
         return None
     role: str | None = user.firm_role(firm_id)
     return role
 
 
 @rules.predicate
-def is_firm_admin_of(user: Any, firm_id: int | None) -> bool:
+def is_firm_admin_of(user: AnyUser, firm_id: int | None) -> bool:
     return firm_role_of(user, firm_id) == FirmRole.FIRM_ADMIN
 
 
 @rules.predicate
-def is_firm_member_of(user: Any, firm_id: int | None) -> bool:
+def is_firm_member_of(user: AnyUser, firm_id: int | None) -> bool:
     return firm_role_of(user, firm_id) in FirmRole.values
 
 
@@ -51,12 +52,12 @@ def team_firm_id(obj: Any) -> int | None:
 
 
 @rules.predicate
-def manages_team_of(user: Any, obj: Any) -> bool:
+def manages_team_of(user: AnyUser, obj: Any) -> bool:
     return bool(is_firm_admin_of(user, team_firm_id(obj)))
 
 
 @rules.predicate
-def is_team_member_of(user: Any, obj: Any) -> bool:
+def is_team_member_of(user: AnyUser, obj: Any) -> bool:
     return bool(is_firm_member_of(user, team_firm_id(obj)))
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.choices import FirmRole, RegulatorRole
 from accounts.models import FirmInvitation, FirmMembership, User
+from accounts.signed_in import AnyUser
 
 
 def active_case_officers() -> QuerySet[User]:
@@ -29,7 +30,7 @@ def invitation_find(*, token: str) -> FirmInvitation | None:
     )
 
 
-def invitation_addressed_to(*, invitation: FirmInvitation, user: Any) -> bool:
+def invitation_addressed_to(*, invitation: FirmInvitation, user: AnyUser) -> bool:
     """Whether `user` has verified the address the invitation was sent to: only they may learn what it offers."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -59,7 +60,7 @@ def email_is_regulator_staff(*, email: str) -> bool:
     )
 
 
-def user_is_regulator_staff(*, user: Any) -> bool:
+def user_is_regulator_staff(*, user: AnyUser) -> bool:
     """Whether `user` is, or was, regulator staff: a superuser or holder of a regulator role, active or not
     (accounts.rules.is_regulator answers for active users only, for permissions)."""
     if user.is_superuser:

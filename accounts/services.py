@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.choices import FirmRole
-from accounts.models import FirmInvitation, FirmMembership
+from accounts.models import FirmInvitation, FirmMembership, User
 from accounts.rules import is_regulator
 from accounts.selectors import (
     email_is_regulator_staff,
@@ -30,6 +30,7 @@ from accounts.selectors import (
     invitation_token_hash,
     invitations_open_count,
 )
+from accounts.signed_in import AnyUser
 from applications.models import Firm
 from applications.services.firms import drafts_declarations_clear
 from audit import actions
@@ -53,7 +54,7 @@ def open_invitations_max() -> int:
     return int(getattr(settings, "FIRM_OPEN_INVITATIONS_MAX", DEFAULT_OPEN_INVITATIONS_MAX))
 
 
-def _require_team_manager(actor: Any, firm: Firm) -> None:
+def _require_team_manager(actor: User, firm: Firm) -> None:
     if (
         actor is None
         or not getattr(actor, "is_authenticated", False)
@@ -77,7 +78,7 @@ def _role(role: str) -> FirmRole:
     return FirmRole(role)
 
 
-def invitation_create(*, firm: Firm, email: str, role: str, actor: Any) -> FirmInvitation:
+def invitation_create(*, firm: Firm, email: str, role: str, actor: User) -> FirmInvitation:
     """Invite `email` to `firm` with `role`; the e-mail with the link goes out once the transaction commits.
 
     Only a firm admin of the firm may invite. Refused for an address that is already a member or belongs to
@@ -137,7 +138,7 @@ def invitation_create(*, firm: Firm, email: str, role: str, actor: Any) -> FirmI
     return invitation
 
 
-def _invitation_close(invitation: FirmInvitation, *, actor: Any, now: Any) -> None:
+def _invitation_close(invitation: FirmInvitation, *, actor: User, now: Any) -> None:
     """Revoke an invitation replaced by a new one to the same address (inside the caller's transaction)."""
     invitation.revoked_at = now
     invitation.save(update_fields=["revoked_at"])
@@ -170,7 +171,7 @@ def invitation_email_send(*, invitation: FirmInvitation, token: str) -> None:
     )
 
 
-def invitation_revoke(*, invitation: FirmInvitation, actor: Any) -> FirmInvitation:
+def invitation_revoke(*, invitation: FirmInvitation, actor: User) -> FirmInvitation:
     """Close an open invitation: its link stops working. Only a firm admin of its firm; not once accepted."""
     with transaction.atomic():
         lock(invitation.firm)
@@ -196,7 +197,7 @@ def invitation_revoke(*, invitation: FirmInvitation, actor: Any) -> FirmInvitati
     return invitation
 
 
-def invitation_refusal(*, invitation: FirmInvitation, user: Any) -> ValidationFailed | NotPermitted | None:
+def invitation_refusal(*, invitation: FirmInvitation, user: AnyUser) -> ValidationFailed | NotPermitted | None:
     """Why `user` may not accept `invitation` now, or None. Reads only; invitation_accept asks it again under lock."""
     if invitation.revoked_at is not None:
         return ValidationFailed(_("This invitation was revoked by the firm. Ask its firm admin for a new one."))
@@ -218,7 +219,7 @@ def invitation_refusal(*, invitation: FirmInvitation, user: Any) -> ValidationFa
     return None
 
 
-def invitation_accept(*, token: str, user: Any) -> FirmMembership:
+def invitation_accept(*, token: str, user: User) -> FirmMembership:
     """Join the firm with the invited role. The token must be valid, open (not expired, used or revoked), and
     the signed-in user's verified e-mail address must be the invited one. Used once."""
     invitation = invitation_find(token=token)
@@ -251,7 +252,7 @@ def _other_admins(membership: FirmMembership) -> bool:
     )
 
 
-def membership_change_role(*, membership: FirmMembership, role: str, actor: Any) -> FirmMembership:
+def membership_change_role(*, membership: FirmMembership, role: str, actor: User) -> FirmMembership:
     """Give a member another role. Only a firm admin of the firm; never demotes the last firm admin.
 
     The same role again changes nothing and records nothing. A new firm admin must set up TOTP at their
@@ -299,7 +300,7 @@ def membership_change_role(*, membership: FirmMembership, role: str, actor: Any)
     return membership
 
 
-def membership_remove(*, membership: FirmMembership, actor: Any) -> None:
+def membership_remove(*, membership: FirmMembership, actor: User) -> None:
     """Remove a member from the firm: they lose access at once. Only a firm admin of the firm; never the last
     firm admin (a firm admin may remove themselves while another remains). Their signatures on the firm's
     drafts are cleared (payload `declarations_cleared`)."""

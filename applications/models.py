@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from accounts.models import User
 from accounts.querysets import FirmScopedQuerySet
 from applications import choices
 from applications.checks import messages as finding_messages
@@ -260,19 +261,19 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
     @fsm_log_by
     @fsm_log_description
     @transition(field=status, source=S.DRAFT, target=S.SUBMITTED, permission=_permission("applications.submit"))
-    def submit(self, *, at: Any, by: Any = None, description: str = "") -> None:
+    def submit(self, *, at: Any, by: User | None = None, description: str = "") -> None:
         self.submitted_at = at
 
     @fsm_log_by
     @fsm_log_description
     @transition(field=status, source=S.SUBMITTED, target=S.UNDER_REVIEW, permission=_permission("applications.accept"))
-    def accept(self, *, at: Any, by: Any = None, description: str = "") -> None:
+    def accept(self, *, at: Any, by: User | None = None, description: str = "") -> None:
         self.accepted_at = at
 
     @fsm_log_by
     @fsm_log_description
     @transition(field=status, source=S.SUBMITTED, target=S.RETURNED, permission=_permission("applications.return"))
-    def return_to_firm(self, *, by: Any = None, description: str = "") -> None:
+    def return_to_firm(self, *, by: User | None = None, description: str = "") -> None:
         self.closing_reasons = description
 
     @fsm_log_by
@@ -283,7 +284,7 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
         target=S.INFORMATION_REQUESTED,
         permission=_permission("applications.request_information"),
     )
-    def request_information(self, *, by: Any = None, description: str = "") -> None:
+    def request_information(self, *, by: User | None = None, description: str = "") -> None:
         pass
 
     @fsm_log_by
@@ -294,7 +295,7 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
         target=S.UNDER_REVIEW,
         permission=_permission("applications.respond"),
     )
-    def respond(self, *, by: Any = None, description: str = "") -> None:
+    def respond(self, *, by: User | None = None, description: str = "") -> None:
         pass
 
     @fsm_log_by
@@ -302,7 +303,7 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status, source=S.UNDER_REVIEW, target=S.PENDING_DECISION, permission=_permission("applications.recommend")
     )
-    def recommend(self, *, by: Any = None, description: str = "") -> None:
+    def recommend(self, *, by: User | None = None, description: str = "") -> None:
         pass
 
     @fsm_log_by
@@ -313,7 +314,7 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
         target=S.PENDING_DECISION,
         permission=_permission("applications.recommend"),
     )
-    def recommend_final_grant(self, *, by: Any = None, description: str = "") -> None:
+    def recommend_final_grant(self, *, by: User | None = None, description: str = "") -> None:
         pass
 
     @fsm_log_by
@@ -324,7 +325,7 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
         target=RETURN_VALUE(S.APPROVED, S.APPROVED_IN_PRINCIPLE, S.REFUSED),
         permission=_permission("applications.decide"),
     )
-    def decide(self, *, outcome: str, at: Any, by: Any = None, description: str = "") -> str:
+    def decide(self, *, outcome: str, at: Any, by: User | None = None, description: str = "") -> str:
         target = choices.DECISION_TARGET_STATUS[choices.DecisionOutcome(outcome)]
         if target != S.APPROVED_IN_PRINCIPLE:
             self.decided_at = at
@@ -337,7 +338,7 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status, source=S.PENDING_DECISION, target=S.UNDER_REVIEW, permission=_permission("applications.send_back")
     )
-    def send_back(self, *, by: Any = None, description: str = "") -> None:
+    def send_back(self, *, by: User | None = None, description: str = "") -> None:
         pass
 
     @fsm_log_by
@@ -348,7 +349,7 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
         target=S.WITHDRAWN,
         permission=_permission("applications.withdraw"),
     )
-    def withdraw(self, *, by: Any = None, description: str = "") -> None:
+    def withdraw(self, *, by: User | None = None, description: str = "") -> None:
         self.closing_reasons = description
 
 
@@ -491,13 +492,13 @@ class Licence(ConcurrentTransitionMixin, models.Model):
     @fsm_log_by
     @fsm_log_description
     @transition(field=status, source=L.ACTIVE, target=L.SUSPENDED, permission=_permission("licences.suspend"))
-    def suspend(self, *, at: Any, by: Any = None, description: str = "") -> None:
+    def suspend(self, *, at: Any, by: User | None = None, description: str = "") -> None:
         self.status_changed_at, self.status_reason = at, description
 
     @fsm_log_by
     @fsm_log_description
     @transition(field=status, source=L.SUSPENDED, target=L.ACTIVE, permission=_permission("licences.reinstate"))
-    def reinstate(self, *, at: Any, by: Any = None, description: str = "") -> None:
+    def reinstate(self, *, at: Any, by: User | None = None, description: str = "") -> None:
         self.status_changed_at, self.status_reason = at, description
 
     @fsm_log_by
@@ -505,7 +506,7 @@ class Licence(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status, source=[L.ACTIVE, L.SUSPENDED], target=L.REVOKED, permission=_permission("licences.revoke")
     )
-    def revoke(self, *, at: Any, by: Any = None, description: str = "") -> None:
+    def revoke(self, *, at: Any, by: User | None = None, description: str = "") -> None:
         self.status_changed_at, self.status_reason = at, description
 
     @fsm_log_by
@@ -513,7 +514,7 @@ class Licence(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status, source=[L.ACTIVE, L.SUSPENDED], target=L.SURRENDERED, permission=_permission("licences.surrender")
     )
-    def surrender(self, *, at: Any, by: Any = None, description: str = "") -> None:
+    def surrender(self, *, at: Any, by: User | None = None, description: str = "") -> None:
         self.status_changed_at, self.status_reason = at, description
 
 

@@ -12,6 +12,7 @@ from accounts.rules import (
     is_regulator,
     is_senior_officer,
 )
+from accounts.signed_in import AnyUser
 from applications.models import Firm
 
 
@@ -23,17 +24,17 @@ def _firm_id(obj: Any) -> int | None:
 
 
 @rules.predicate
-def is_firm_admin(user: Any, obj: Any) -> bool:
+def is_firm_admin(user: AnyUser, obj: Any) -> bool:
     return bool(is_firm_admin_of(user, _firm_id(obj)))
 
 
 @rules.predicate
-def is_firm_member(user: Any, obj: Any) -> bool:
+def is_firm_member(user: AnyUser, obj: Any) -> bool:
     return bool(is_firm_member_of(user, _firm_id(obj)))
 
 
 @rules.predicate
-def is_assigned_officer(user: Any, application: Any) -> bool:
+def is_assigned_officer(user: AnyUser, application: Any) -> bool:
     return (
         application is not None
         and application.assigned_officer_id is not None
@@ -42,7 +43,7 @@ def is_assigned_officer(user: Any, application: Any) -> bool:
 
 
 @rules.predicate
-def made_a_recommendation(user: Any, application: Any) -> bool:
+def made_a_recommendation(user: AnyUser, application: Any) -> bool:
     """Four eyes: whoever recommended on a case never decides it."""
     return application is not None and application.recommendations.filter(made_by_id=user.pk).exists()
 
@@ -78,7 +79,7 @@ rules.add_perm("licences.surrender", is_firm_admin)
 
 
 @rules.predicate
-def proposed_the_change(user: Any, change: Any) -> bool:
+def proposed_the_change(user: AnyUser, change: Any) -> bool:
     """Four eyes on licences: whoever proposed a change never decides it."""
     return change is not None and getattr(change, "proposed_by_id", None) == user.pk
 

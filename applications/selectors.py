@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.rules import is_regulator
+from accounts.signed_in import AnyUser
 from applications import choices
 from applications.models import (
     Document,
@@ -29,7 +30,7 @@ def documents_current(*, application: LicenceApplication) -> QuerySet[Document]:
     return application.documents.filter(is_current=True).select_related("document_type", "person")
 
 
-def document_findings_for(*, document: Document, user: Any) -> QuerySet[DocumentFinding]:
+def document_findings_for(*, document: Document, user: AnyUser) -> QuerySet[DocumentFinding]:
     """What `user` may see of a document's check findings.
 
     Regulator staff see every finding; the firm sees only those not marked internal (a duplicate of
@@ -298,7 +299,9 @@ def register_search(licences: QuerySet[Licence], text: str) -> QuerySet[Licence]
     )
 
 
-def transitions_open(*, obj: models.Model, user: Any, names: Sequence[str], field_name: str = "status") -> list[str]:
+def transitions_open(
+    *, obj: models.Model, user: AnyUser, names: Sequence[str], field_name: str = "status"
+) -> list[str]:
     """The transitions among `names` that `user` may fire on obj in its current state, in that order.
 
     django-fsm's has_transition and has_transition_perm, which ask the rules tables: the admin's
@@ -319,7 +322,7 @@ def application_transition_names() -> list[str]:
     return sorted({transition.name for transition in field.get_all_transitions(LicenceApplication)})
 
 
-def application_transitions_open(*, application: LicenceApplication, user: Any) -> list[str]:
+def application_transitions_open(*, application: LicenceApplication, user: AnyUser) -> list[str]:
     """What `user` may do to the application now."""
     return transitions_open(obj=application, user=user, names=application_transition_names())
 

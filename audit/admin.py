@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from accounts.signed_in import signed_in_user
 from audit import actions
 from audit.actions import label_of
 from audit.models import AuditChainHead, AuditEvent
@@ -54,26 +55,30 @@ class AuditedAdminMixin:
 
     def log_addition(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
         entry = super().log_addition(request, obj, message)  # type: ignore[misc]
-        audit_record(actor=request.user, action=actions.ADMIN_ADD, obj=obj, payload={"changes": message or []})
+        audit_record(
+            actor=signed_in_user(request), action=actions.ADMIN_ADD, obj=obj, payload={"changes": message or []}
+        )
         return entry
 
     def log_change(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
         entry = super().log_change(request, obj, message)  # type: ignore[misc]
         if message:  # a save without changes is not an action
-            audit_record(actor=request.user, action=actions.ADMIN_CHANGE, obj=obj, payload={"changes": message})
+            audit_record(
+                actor=signed_in_user(request), action=actions.ADMIN_CHANGE, obj=obj, payload={"changes": message}
+            )
         return entry
 
     # The delete view and the delete action log before deleting; recording here instead keeps the
     # event and the deletion in one transaction, so a refused deletion leaves no event behind.
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         with transaction.atomic():
-            audit_record(actor=request.user, action=actions.ADMIN_DELETE, obj=obj)
+            audit_record(actor=signed_in_user(request), action=actions.ADMIN_DELETE, obj=obj)
             super().delete_model(request, obj)  # type: ignore[misc]
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         with transaction.atomic():
             for obj in queryset:
-                audit_record(actor=request.user, action=actions.ADMIN_DELETE, obj=obj)
+                audit_record(actor=signed_in_user(request), action=actions.ADMIN_DELETE, obj=obj)
             super().delete_queryset(request, queryset)  # type: ignore[misc]
 
 

@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from audit.actions import AuditAction, action_checked
 from audit.context import request_id_var
 from audit.models import AuditChainHead, AuditEvent
@@ -55,7 +56,7 @@ class AuditEntry:
     action is a member of audit.actions; anything else (a plain string included) raises UnregisteredAction.
     """
 
-    actor: Any
+    actor: User | None
     action: AuditAction
     obj: models.Model | None = None
     before: dict[str, Any] | None = None
@@ -113,7 +114,7 @@ def audit_record_many(entries: Iterable[AuditEntry], *, batch_size: int = 1000) 
 
 def audit_record(
     *,
-    actor: Any,
+    actor: User | None,
     action: AuditAction,
     obj: models.Model | None = None,
     before: dict[str, Any] | None = None,
@@ -130,7 +131,7 @@ def audit_record(
     return event
 
 
-def _actor_label(actor: Any) -> str:
+def _actor_label(actor: User | None) -> str:
     if actor is None or not getattr(actor, "pk", None):
         return "system"
     return str(getattr(actor, "email", "") or actor)

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString
 from django_fsm_log.admin import StateLogInline
 
+from accounts.signed_in import signed_in_user
 from audit.admin import AuditedAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, pretty_json
 from banking.models import IdempotencyRecord, PartnerBank, Referral, ReferralAnswer, WebhookAttempt, WebhookDelivery
 from banking.selectors import failing_deliveries
@@ -217,7 +218,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def replay_selected(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         replayed = []
         for delivery in queryset.select_related("bank").order_by("pk"):
-            replay = attempt(request, partial(webhook_replay, delivery=delivery, actor=request.user))
+            replay = attempt(request, partial(webhook_replay, delivery=delivery, actor=signed_in_user(request)))
             if replay.refusal is not None:
                 self.message_user(request, str(replay.refusal), messages.ERROR)
                 if isinstance(replay.refusal, NotPermitted):

@@ -1,6 +1,11 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
+
+if TYPE_CHECKING:  # apps.py loads before the models
+    from accounts.models import User
+    from applications.models import Licence
+    from audit.actions import AuditAction
 
 
 class BankingConfig(AppConfig):
@@ -38,7 +43,9 @@ def _hide_oauth_admin() -> None:
             admin.site.unregister(model)
 
 
-def _on_licence_changed(sender: Any, *, licence: Any, actor: Any, action: Any, reason: str, **kwargs: Any) -> None:
+def _on_licence_changed(
+    sender: Any, *, licence: "Licence", actor: "User", action: "AuditAction", reason: str, **kwargs: Any
+) -> None:
     from banking.services import referrals_on_licence_change
 
     referrals_on_licence_change(licence=licence, actor=actor, action=action, reason=reason)

@@ -1,7 +1,6 @@
 """Partner banks, banking-onboarding referrals (a state machine), webhook deliveries and idempotency keys."""
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from accounts.models import User
 from accounts.querysets import FirmScopedQuerySet
 from banking import choices
 from banking.choices import ReferralStatus as R
@@ -122,7 +122,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     @fsm_log_by
     @fsm_log_description
     @transition(field=status, source=R.REQUESTED, target=R.DELIVERED, permission=_permission("banking.receive"))
-    def deliver(self, *, by: Any = None, description: str = "") -> None:
+    def deliver(self, *, by: User | None = None, description: str = "") -> None:
         self.status_changed_at = timezone.now()
 
     @fsm_log_by
@@ -133,7 +133,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         target=R.ACKNOWLEDGED,
         permission=_permission("banking.report_progress"),
     )
-    def acknowledge(self, *, note: str = "", by: Any = None, description: str = "") -> None:
+    def acknowledge(self, *, note: str = "", by: User | None = None, description: str = "") -> None:
         self._moved(note=note)
 
     @fsm_log_by
@@ -144,7 +144,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         target=R.IN_REVIEW,
         permission=_permission("banking.report_progress"),
     )
-    def start_review(self, *, note: str = "", by: Any = None, description: str = "") -> None:
+    def start_review(self, *, note: str = "", by: User | None = None, description: str = "") -> None:
         self._moved(note=note)
 
     @fsm_log_by
@@ -155,7 +155,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         target=R.INFORMATION_REQUESTED,
         permission=_permission("banking.report_progress"),
     )
-    def request_information(self, *, note: str = "", by: Any = None, description: str = "") -> None:
+    def request_information(self, *, note: str = "", by: User | None = None, description: str = "") -> None:
         self._moved(note=note)
 
     @fsm_log_by
@@ -163,7 +163,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status, source=R.IN_REVIEW, target=R.ACCOUNT_OPENED, permission=_permission("banking.report_progress")
     )
-    def open_account(self, *, note: str = "", by: Any = None, description: str = "") -> None:
+    def open_account(self, *, note: str = "", by: User | None = None, description: str = "") -> None:
         self._moved(note=note)
 
     @fsm_log_by
@@ -174,7 +174,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         target=R.DECLINED,
         permission=_permission("banking.report_progress"),
     )
-    def decline(self, *, reason_code: str, note: str = "", by: Any = None, description: str = "") -> None:
+    def decline(self, *, reason_code: str, note: str = "", by: User | None = None, description: str = "") -> None:
         self.decline_reason = reason_code
         self._moved(note=note)
 
@@ -186,7 +186,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         target=R.CANCELLED,
         permission=_permission("banking.cancel"),
     )
-    def cancel(self, *, by: Any = None, description: str = "") -> None:
+    def cancel(self, *, by: User | None = None, description: str = "") -> None:
         self.cancel_reason = choices.CancelReason.FIRM_REQUEST
         self.status_changed_at = timezone.now()
 
@@ -198,7 +198,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         target=R.CANCELLED,
         permission=_permission("banking.cancel_for_licence"),
     )
-    def cancel_for_licence(self, *, reason_code: str, by: Any = None, description: str = "") -> None:
+    def cancel_for_licence(self, *, reason_code: str, by: User | None = None, description: str = "") -> None:
         self.cancel_reason = reason_code
         self.status_changed_at = timezone.now()
 

@@ -1,26 +1,30 @@
 """Who may do what to a referral. A bank acts through its service user; firms and regulators as people."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import rules
 from django.core.exceptions import ObjectDoesNotExist
 
 from accounts.rules import is_licensing_manager, is_regulator, is_senior_officer
+from accounts.signed_in import AnyUser, is_signed_in
 from applications.rules import is_firm_admin, is_firm_member
 
+if TYPE_CHECKING:
+    from banking.models import PartnerBank, Referral
 
-def bank_of(user: Any) -> Any:
+
+def bank_of(user: AnyUser | None) -> "PartnerBank | None":
     """The partner bank this user is the service user of, or None."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not is_signed_in(user):
         return None
     try:
         return user.partner_bank
-    except (ObjectDoesNotExist, AttributeError):  # an ordinary user, or an anonymous one
+    except (ObjectDoesNotExist, AttributeError):  # an ordinary user
         return None
 
 
 @rules.predicate
-def is_addressed_bank(user: Any, referral: Any) -> bool:
+def is_addressed_bank(user: AnyUser | None, referral: "Referral | None") -> bool:
     bank = bank_of(user)
     return bank is not None and bank.is_active and referral is not None and referral.bank_id == bank.pk
 

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django_fsm_log.models import StateLog
 
+from accounts.signed_in import AnyUser
 from applications.choices import PersonRoleKind
 from applications.models import Firm, LicenceCondition, Person
 from banking.choices import DeliveryStatus
@@ -92,7 +93,7 @@ def referral_list_for_firm(*, firm: Firm) -> QuerySet[Referral]:
     return Referral.objects.filter(firm=firm).select_related("bank")
 
 
-def referral_of_member(*, user: Any, public_id: Any) -> Referral | None:
+def referral_of_member(*, user: AnyUser, public_id: Any) -> Referral | None:
     """A referral of a firm `user` is a member of, or None: another firm's is not found, like a missing one."""
     return (
         Referral.objects.of_member(user)

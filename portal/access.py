@@ -6,22 +6,21 @@ or licence number is real. What a member may *do* (a preparer cannot submit) is 
 the services, which raise DomainError; vasp_licensing.pages turns that into errors on the page.
 """
 
-from typing import Any
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 
+from accounts.signed_in import AnyUser
 from applications.models import Firm, Licence, LicenceApplication
 
 
-def firm_for_member(user: Any, firm_id: int) -> Firm:
+def firm_for_member(user: AnyUser, firm_id: int) -> Firm:
     firm = Firm.objects.of_member(user).filter(pk=firm_id).first()
     if firm is None:
         raise Http404("No such firm.")
     return firm
 
 
-def application_for_member(user: Any, reference: str) -> LicenceApplication:
+def application_for_member(user: AnyUser, reference: str) -> LicenceApplication:
     application = (
         LicenceApplication.objects.of_member(user)
         .filter(reference=reference)
@@ -33,7 +32,7 @@ def application_for_member(user: Any, reference: str) -> LicenceApplication:
     return application
 
 
-def licence_for_member(user: Any, number: str) -> Licence:
+def licence_for_member(user: AnyUser, number: str) -> Licence:
     licence = (
         Licence.objects.of_member(user)
         .filter(number=number)

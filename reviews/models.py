@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from accounts.models import User
 from accounts.querysets import FirmScopedQuerySet
 from applications.choices import DecisionOutcome, RecommendationOutcome
 from vasp_licensing.fsm import rules_permission
@@ -235,7 +236,7 @@ class LicenceChange(ConcurrentTransitionMixin, models.Model):
         target=RETURN_VALUE(LicenceChangeStatus.APPROVED, LicenceChangeStatus.REJECTED),
         permission=rules_permission("licences.decide_change"),
     )
-    def decide(self, *, outcome: str, note: str, at: Any, by: Any = None, description: str = "") -> str:
+    def decide(self, *, outcome: str, note: str, at: Any, by: User | None = None, description: str = "") -> str:
         """Approve or reject (the checker); carrying an approval out is the service's."""
         self.decided_by, self.decided_at, self.decision_note = by, at, note
         return outcome
@@ -248,5 +249,5 @@ class LicenceChange(ConcurrentTransitionMixin, models.Model):
         target=LicenceChangeStatus.WITHDRAWN,
         permission=rules_permission("licences.withdraw_change"),
     )
-    def withdraw(self, *, at: Any, by: Any = None, description: str = "") -> None:
+    def withdraw(self, *, at: Any, by: User | None = None, description: str = "") -> None:
         self.decided_by, self.decided_at = by, at

@@ -12,6 +12,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from accounts.signed_in import signed_in_user
 from audit.admin import ReadOnlyAdminMixin
 from screening.forms import AdjudicationForm
 from screening.models import SanctionsEntry, ScreeningHit
@@ -63,7 +64,9 @@ class ScreeningHitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         form = AdjudicationForm(request.POST if request.method == "POST" else None)
         if form.is_bound:
-            submission = submit(request, form, lambda data: screening_adjudicate(hit=hit, actor=request.user, **data))
+            submission = submit(
+                request, form, lambda data: screening_adjudicate(hit=hit, actor=signed_in_user(request), **data)
+            )
             if submission.done:
                 messages.success(request, f"Marked {hit.screened_name!r}: {form.cleaned_data['status']}.")
                 return HttpResponseRedirect(reverse("admin:screening_screeninghit_changelist"))

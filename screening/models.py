@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from accounts.models import User
 from screening.choices import EntryKind, HitStatus, ListSource
 from vasp_licensing.fsm import rules_permission
 
@@ -134,6 +135,6 @@ class ScreeningHit(ConcurrentTransitionMixin, models.Model):
         target=RETURN_VALUE(HitStatus.TRUE_MATCH, HitStatus.FALSE_MATCH),
         permission=rules_permission("screening.adjudicate_hit"),
     )
-    def adjudicate(self, *, status: str, note: str, at: Any, by: Any = None, description: str = "") -> str:
+    def adjudicate(self, *, status: str, note: str, at: Any, by: User | None = None, description: str = "") -> str:
         self.note, self.adjudicated_by, self.adjudicated_at = note, by, at
         return status

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications.choices import TERMINAL_STATUSES
 from applications.choices import ApplicationStatus as S
 from applications.models import Firm, LicenceApplication, Person
@@ -211,7 +212,7 @@ def screening_run_for_person(*, person_id: int) -> list[ScreeningResult]:
     ]
 
 
-def screening_adjudicate(*, hit: ScreeningHit, actor: Any, status: str, note: str) -> ScreeningHit:
+def screening_adjudicate(*, hit: ScreeningHit, actor: User, status: str, note: str) -> ScreeningHit:
     """The assigned case officer marks a hit a true or a false match, with a note saying why. Audited.
 
     A hit may be adjudicated again (say, on new evidence) until the application reaches an end.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_fsm import ConcurrentTransition
 
+from accounts.models import User
 from audit.actions import AuditAction
 from audit.services import audit_record
 from notifications.services import notify_on_commit
@@ -79,12 +80,12 @@ def fire(
     *,
     obj: M,
     transition: str,
-    actor: Any,
+    actor: User,
     action: AuditAction,
     reason: str | None = "",
     check: Callable[[M], None] | None = None,
     explain_invalid: Callable[[M], str | None] | None = None,
-    explain_refusal: Callable[[M, Any], str | None] | None = None,
+    explain_refusal: Callable[[M, User], str | None] | None = None,
     effects: Callable[[M], dict[str, Any] | None] | None = None,
     **transition_kwargs: Any,
 ) -> M:

@@ -15,7 +15,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.safestring import SafeString
 from django_fsm_log.admin import StateLogInline
 
+from accounts.models import User
 from accounts.selectors import active_case_officers
+from accounts.signed_in import signed_in_user
 from applications import services
 from applications.admin.workflow import WorkflowAdmin
 from applications.choices import ApplicationStatus
@@ -140,13 +142,15 @@ class LicenceApplicationAdmin(ReadOnlyAdminMixin, WorkflowAdmin):
         }
         return TemplateResponse(request, "admin/applications/licenceapplication/assign.html", context)
 
-    def _assign(self, request: HttpRequest, applications: list[App], officer: Any) -> None:
+    def _assign(self, request: HttpRequest, applications: list[App], officer: User | None) -> None:
         """One service call, and so one transaction and one audit event, per application."""
         assigned = []
         for application in applications:
             done = attempt(
                 request,
-                partial(services.application_assign, application=application, actor=request.user, officer=officer),
+                partial(
+                    services.application_assign, application=application, actor=signed_in_user(request), officer=officer
+                ),
             )
             if done.refusal is not None:
                 self.message_user(request, str(done.refusal), messages.ERROR)

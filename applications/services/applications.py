@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import RegulatorRole
+from accounts.models import User
 from applications import choices
 from applications.models import Document, Firm, LicenceApplication, LicenceType
 from applications.services.documents import document_checks_queue
@@ -19,7 +20,7 @@ EDITABLE_FIELDS = ("business_plan_summary", "products_and_services", "target_mar
 COPYABLE_STATUSES = (choices.ApplicationStatus.RETURNED, choices.ApplicationStatus.REFUSED)
 
 
-def _require(perm: str, actor: Any, obj: Any, message: str) -> None:
+def _require(perm: str, actor: User, obj: Any, message: str) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False) or not rules.has_perm(perm, actor, obj):
         raise NotPermitted(message)
 
@@ -33,7 +34,7 @@ def _require_draft(application: LicenceApplication) -> None:
 
 
 def application_create(
-    *, firm: Firm, licence_type: LicenceType, actor: Any, copied_from: LicenceApplication | None = None, **fields: Any
+    *, firm: Firm, licence_type: LicenceType, actor: User, copied_from: LicenceApplication | None = None, **fields: Any
 ) -> LicenceApplication:
     """A new draft with its reference number. A firm has one open application per licence type."""
     _require(
@@ -73,7 +74,7 @@ def application_create(
     return application
 
 
-def application_copy(*, source: LicenceApplication, actor: Any) -> LicenceApplication:
+def application_copy(*, source: LicenceApplication, actor: User) -> LicenceApplication:
     """A new draft from a returned or refused application: its business plan and current documents carry over.
 
     The declaration is not copied: the new draft is signed afresh. Only a firm admin (application_create).
@@ -99,7 +100,7 @@ def application_copy(*, source: LicenceApplication, actor: Any) -> LicenceApplic
     return copy
 
 
-def _document_copy(*, document: Document, application: LicenceApplication, actor: Any) -> Document:
+def _document_copy(*, document: Document, application: LicenceApplication, actor: User) -> Document:
     """One current document of the source, filed in `application` (inside the caller's transaction)."""
     # The stored files are immutable, so the copy points at the same bytes.
     copied = Document.objects.create(
@@ -135,7 +136,7 @@ def _document_copy(*, document: Document, application: LicenceApplication, actor
     return copied
 
 
-def application_update(*, application: LicenceApplication, actor: Any, **fields: Any) -> LicenceApplication:
+def application_update(*, application: LicenceApplication, actor: User, **fields: Any) -> LicenceApplication:
     """Edit a draft's business plan. A signed declaration no longer covers changed content, so it is cleared."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -179,7 +180,7 @@ def application_update(*, application: LicenceApplication, actor: Any, **fields:
 
 
 def application_sign_declaration(
-    *, application: LicenceApplication, actor: Any, signatory_name: str, signatory_role: str
+    *, application: LicenceApplication, actor: User, signatory_name: str, signatory_role: str
 ) -> LicenceApplication:
     """A firm admin signs the declaration by full name and role (position) in the firm.
 
@@ -217,7 +218,7 @@ def application_sign_declaration(
     return application
 
 
-def application_assign(*, application: LicenceApplication, actor: Any, officer: Any) -> LicenceApplication:
+def application_assign(*, application: LicenceApplication, actor: User, officer: User | None) -> LicenceApplication:
     """A licensing manager gives a case to a case officer (or takes it back with officer=None)."""
     if officer is not None and not (officer.is_active and officer.has_regulator_role(RegulatorRole.CASE_OFFICER)):
         raise ValidationFailed(_("%(officer)s is not an active case officer.") % {"officer": officer})

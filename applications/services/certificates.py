@@ -27,6 +27,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from accounts.models import User
 from applications.choices import LicenceStatus
 from applications.models import Licence
 from audit import actions
@@ -192,7 +193,7 @@ def certificate_content(*, licence: Licence, verify_url: str, now: datetime | No
     )
 
 
-def licence_certificate_pdf(*, licence: Licence, actor: Any, verify_url: str) -> bytes:
+def licence_certificate_pdf(*, licence: Licence, actor: User, verify_url: str) -> bytes:
     """The certificate of `licence` as it stands now, for a member of its firm or a regulator.
 
     Anyone else gets NotPermitted. Every certificate handed out is recorded as

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications import choices
 from applications.models import Document, DocumentType, LicenceApplication, Person
 from audit import actions
@@ -118,7 +119,7 @@ def _validate_upload(*, document_type: DocumentType, name: str, size: int | None
 def document_upload(
     *,
     application: LicenceApplication,
-    actor: Any,
+    actor: User,
     document_type: DocumentType,
     uploaded_file: Any,
     person: Person | None = None,

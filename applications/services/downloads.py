@@ -2,7 +2,6 @@
 
 import mimetypes
 from dataclasses import dataclass
-from typing import Any
 
 import rules
 from django.core.files import File
@@ -10,6 +9,7 @@ from django.db import transaction
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications.models import Document
 from audit import actions
 from audit.services import audit_record
@@ -32,7 +32,7 @@ def document_content_type(name: str) -> str:
     return guessed if guessed and not encoding else "application/octet-stream"
 
 
-def document_download(*, document: Document, actor: Any) -> DocumentDownload:
+def document_download(*, document: Document, actor: User) -> DocumentDownload:
     """Open `document` for `actor` and record "document.download".
 
     Regulators and the members of the firm that filed it may download it (applications.view); anyone

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import FirmRole
-from accounts.models import FirmMembership
+from accounts.models import FirmMembership, User
 from accounts.rules import is_regulator
 from applications import choices
 from applications.models import Firm, LicenceApplication
@@ -107,7 +107,7 @@ def _save(firm: Firm, **kwargs: Any) -> None:
         ) from error
 
 
-def firm_create(*, actor: Any, **fields: Any) -> Firm:
+def firm_create(*, actor: User, **fields: Any) -> Firm:
     """A new firm, with `actor` as its firm admin (who must then set up TOTP). Audited as firm.create.
 
     Raises InvalidFields (field by field) for invalid details or a firm already registered with the
@@ -132,7 +132,7 @@ def firm_create(*, actor: Any, **fields: Any) -> Firm:
     return firm
 
 
-def firm_update(*, firm: Firm, actor: Any, **fields: Any) -> Firm:
+def firm_update(*, firm: Firm, actor: User, **fields: Any) -> Firm:
     """Edit the firm's details: firm admins and preparers. Audited as firm.update with before and after.
 
     Raises ValidationFailed, changing nothing, for a change to IDENTITY_FIELDS once firm_identity_is_fixed.
@@ -167,7 +167,7 @@ def firm_update(*, firm: Firm, actor: Any, **fields: Any) -> Firm:
     return firm
 
 
-def drafts_declarations_clear(*, firm: Firm | int, signed_by: Any = None) -> list[str]:
+def drafts_declarations_clear(*, firm: Firm | int, signed_by: User | None = None) -> list[str]:
     """Clear the signed declarations of the firm's drafts; returns their references.
 
     For every draft when their content changed; with `signed_by`, only those that user signed (they are no

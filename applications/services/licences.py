@@ -1,13 +1,13 @@
 """The life of a granted licence: issue, suspend, reinstate, revoke, surrender, vary conditions."""
 
 from collections.abc import Sequence
-from typing import Any
 
 import rules
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications.choices import LIVE_LICENCE_STATUSES
 from applications.models import Licence, LicenceApplication, LicenceCondition
 from applications.services.references import next_reference
@@ -23,7 +23,7 @@ def next_licence_number(*, prefix: str) -> str:
     return next_reference(name=f"licence-{prefix}", prefix=prefix, width=4)
 
 
-def licence_issue(*, application: LicenceApplication, actor: Any, conditions: Sequence[str]) -> Licence:
+def licence_issue(*, application: LicenceApplication, actor: User, conditions: Sequence[str]) -> Licence:
     """Called by the approval decision, inside its transaction; the decision's audit event records it."""
     now = timezone.now()
     licence_type = application.licence_type
@@ -42,7 +42,7 @@ def licence_issue(*, application: LicenceApplication, actor: Any, conditions: Se
 
 
 def _licence_transition(
-    *, licence: Licence, actor: Any, transition: str, action: actions.AuditAction, reasons: str
+    *, licence: Licence, actor: User, transition: str, action: actions.AuditAction, reasons: str
 ) -> Licence:
     reasons = (reasons or "").strip()
     if not reasons:
@@ -55,32 +55,32 @@ def _licence_transition(
     return licence
 
 
-def licence_suspend(*, licence: Licence, actor: Any, reasons: str) -> Licence:
+def licence_suspend(*, licence: Licence, actor: User, reasons: str) -> Licence:
     return _licence_transition(
         licence=licence, actor=actor, transition="suspend", action=actions.LICENCE_SUSPEND, reasons=reasons
     )
 
 
-def licence_reinstate(*, licence: Licence, actor: Any, reasons: str) -> Licence:
+def licence_reinstate(*, licence: Licence, actor: User, reasons: str) -> Licence:
     return _licence_transition(
         licence=licence, actor=actor, transition="reinstate", action=actions.LICENCE_REINSTATE, reasons=reasons
     )
 
 
-def licence_revoke(*, licence: Licence, actor: Any, reasons: str) -> Licence:
+def licence_revoke(*, licence: Licence, actor: User, reasons: str) -> Licence:
     return _licence_transition(
         licence=licence, actor=actor, transition="revoke", action=actions.LICENCE_REVOKE, reasons=reasons
     )
 
 
-def licence_surrender(*, licence: Licence, actor: Any, reasons: str) -> Licence:
+def licence_surrender(*, licence: Licence, actor: User, reasons: str) -> Licence:
     return _licence_transition(
         licence=licence, actor=actor, transition="surrender", action=actions.LICENCE_SURRENDER, reasons=reasons
     )
 
 
 def licence_conditions_vary(
-    *, licence: Licence, actor: Any, reasons: str, impose: Sequence[str] = (), lift: Sequence[int] = ()
+    *, licence: Licence, actor: User, reasons: str, impose: Sequence[str] = (), lift: Sequence[int] = ()
 ) -> Licence:
     """Lift some conditions and impose new ones; conditions are never edited in place."""
     reasons = (reasons or "").strip()

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Sum
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications import choices
 from applications.choices import PersonRoleKind
 from applications.models import Firm, Person, PersonRole
@@ -39,7 +40,7 @@ CENT = Decimal("0.01")
 Roles = Mapping[str, Decimal | None]
 
 
-def _require_member(actor: Any, firm: Firm) -> None:
+def _require_member(actor: User, firm: Firm) -> None:
     if actor is None or not rules.has_perm("applications.edit_draft", actor, firm):
         raise NotPermitted(_("Only members of %(firm)s may change its people.") % {"firm": firm})
 
@@ -141,7 +142,7 @@ def _write_roles(person: Person, roles: Roles) -> None:
     PersonRole.objects.bulk_create(PersonRole(person=person, role=role, percentage=pct) for role, pct in roles.items())
 
 
-def person_create(*, firm: Firm, actor: Any, roles: Roles, **fields: Any) -> Person:
+def person_create(*, firm: Firm, actor: User, roles: Roles, **fields: Any) -> Person:
     """A new person of the firm with at least one role. Any member of the firm; audited as person.create.
 
     Raises InvalidFields: a percentage is required for substantial shareholders (10 to 100) and
@@ -167,7 +168,7 @@ def person_create(*, firm: Firm, actor: Any, roles: Roles, **fields: Any) -> Per
     return person
 
 
-def person_update(*, person: Person, actor: Any, roles: Roles, **fields: Any) -> Person:
+def person_update(*, person: Person, actor: User, roles: Roles, **fields: Any) -> Person:
     """Change a person's details and roles (the roles given replace the old ones). Rules as person_create."""
     changes = _fields(fields)
     with transaction.atomic():
@@ -196,7 +197,7 @@ def person_update(*, person: Person, actor: Any, roles: Roles, **fields: Any) ->
     return person
 
 
-def person_remove(*, person: Person, actor: Any) -> None:
+def person_remove(*, person: Person, actor: User) -> None:
     """Remove a person from the firm. Refused for someone documents were filed for, or whom the
     regulator's screening named: they stay on record. Audited as person.remove."""
     with transaction.atomic():

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import RegulatorRole
+from accounts.models import User
 from applications import choices
 from applications.models import ApplicationSnapshot, Document, DocumentType, LicenceApplication
 from applications.selectors import application_missing_items, application_snapshot_data, snapshot_sha256
@@ -44,7 +45,7 @@ def _clean_conditions(conditions: Sequence[str] | None) -> list[str]:
     return [text.strip() for text in (conditions or []) if text and text.strip()]
 
 
-def application_submit(*, application: LicenceApplication, actor: Any) -> LicenceApplication:
+def application_submit(*, application: LicenceApplication, actor: User) -> LicenceApplication:
     """Draft to submitted, only when complete. Freezes the snapshot of what was submitted."""
 
     def check(app: LicenceApplication) -> None:
@@ -72,7 +73,7 @@ def application_submit(*, application: LicenceApplication, actor: Any) -> Licenc
     )
 
 
-def application_accept(*, application: LicenceApplication, actor: Any) -> LicenceApplication:
+def application_accept(*, application: LicenceApplication, actor: User) -> LicenceApplication:
     """Submitted to under review. Acceptance is not approval; the pledge clock starts."""
     return fire(
         obj=application,
@@ -84,7 +85,7 @@ def application_accept(*, application: LicenceApplication, actor: Any) -> Licenc
     )
 
 
-def application_return(*, application: LicenceApplication, actor: Any, reasons: str) -> LicenceApplication:
+def application_return(*, application: LicenceApplication, actor: User, reasons: str) -> LicenceApplication:
     """Submitted to returned (an end): the firm may start a new application copied from it."""
     reasons = _required_text(reasons, _("Reasons for returning the application"))
     return fire(
@@ -98,7 +99,7 @@ def application_return(*, application: LicenceApplication, actor: Any, reasons: 
 
 
 def application_request_information(
-    *, application: LicenceApplication, actor: Any, items: Sequence[str], due_date: date
+    *, application: LicenceApplication, actor: User, items: Sequence[str], due_date: date
 ) -> LicenceApplication:
     """Under review to information requested: the questions, with a due date. The clock pauses."""
     questions = [question.strip() for question in items if question and question.strip()]
@@ -122,7 +123,7 @@ def application_request_information(
 
 
 def information_item_upload_document(
-    *, item: InformationRequestItem, actor: Any, document_type: DocumentType, uploaded_file: Any
+    *, item: InformationRequestItem, actor: User, document_type: DocumentType, uploaded_file: Any
 ) -> Document:
     """Upload a file (a new version of its type) and attach it to the item, both or neither.
 
@@ -139,7 +140,7 @@ def information_item_upload_document(
     return document
 
 
-def application_respond(*, application: LicenceApplication, actor: Any) -> LicenceApplication:
+def application_respond(*, application: LicenceApplication, actor: User) -> LicenceApplication:
     """Information requested to under review, once every item of the open request is answered."""
 
     def check(app: LicenceApplication) -> None:
@@ -175,7 +176,7 @@ def application_respond(*, application: LicenceApplication, actor: Any) -> Licen
 def _recommend(
     *,
     application: LicenceApplication,
-    actor: Any,
+    actor: User,
     transition: str,
     action: actions.AuditAction,
     outcome: str,
@@ -204,7 +205,7 @@ def _recommend(
 def application_recommend(
     *,
     application: LicenceApplication,
-    actor: Any,
+    actor: User,
     outcome: str,
     reasons: str,
     draft_conditions: Sequence[str] | None = None,
@@ -227,7 +228,7 @@ def application_recommend(
 
 
 def application_recommend_final_grant(
-    *, application: LicenceApplication, actor: Any, reasons: str, draft_conditions: Sequence[str] | None = None
+    *, application: LicenceApplication, actor: User, reasons: str, draft_conditions: Sequence[str] | None = None
 ) -> LicenceApplication:
     """Approved in principle to pending decision, when the conditions of the approval in principle are met."""
     return _recommend(
@@ -257,7 +258,7 @@ def _require_pending_recommendation(app: LicenceApplication) -> None:
 def application_decide(
     *,
     application: LicenceApplication,
-    actor: Any,
+    actor: User,
     outcome: str,
     reasons: str,
     conditions: Sequence[str] | None = None,
@@ -326,7 +327,7 @@ def _require_screening_cleared(app: LicenceApplication, outcome: str) -> None:
         )
 
 
-def application_send_back(*, application: LicenceApplication, actor: Any, comment: str) -> LicenceApplication:
+def application_send_back(*, application: LicenceApplication, actor: User, comment: str) -> LicenceApplication:
     """Pending decision back to under review, with the senior officer's comment."""
     comment = _required_text(comment, _("Comments for sending back"))
 
@@ -347,7 +348,7 @@ def application_send_back(*, application: LicenceApplication, actor: Any, commen
     )
 
 
-def application_withdraw(*, application: LicenceApplication, actor: Any, reason: str = "") -> LicenceApplication:
+def application_withdraw(*, application: LicenceApplication, actor: User, reason: str = "") -> LicenceApplication:
     """Any state before the final decision to withdrawn (an end), by a firm admin."""
     return fire(
         obj=application,
@@ -358,7 +359,7 @@ def application_withdraw(*, application: LicenceApplication, actor: Any, reason:
     )
 
 
-def _explain_officer_refusal(app: LicenceApplication, actor: Any) -> str | None:
+def _explain_officer_refusal(app: LicenceApplication, actor: User) -> str | None:
     if actor.has_regulator_role(RegulatorRole.CASE_OFFICER) and app.assigned_officer_id != actor.pk:
         return _("Application %(application)s is not assigned to you; a licensing manager assigns cases.") % {
             "application": app
@@ -366,7 +367,7 @@ def _explain_officer_refusal(app: LicenceApplication, actor: Any) -> str | None:
     return None
 
 
-def _explain_checker_refusal(app: LicenceApplication, actor: Any) -> str | None:
+def _explain_checker_refusal(app: LicenceApplication, actor: User) -> str | None:
     if actor.has_regulator_role(RegulatorRole.SENIOR_OFFICER) and app.recommendations.filter(made_by=actor).exists():
         return _(
             "Four eyes: you made a recommendation on %(application)s, so another senior officer must decide it."

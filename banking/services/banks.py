@@ -78,7 +78,7 @@ def _new_oauth_application(bank: PartnerBank) -> tuple[Application, str, str]:
     return application, client_id, client_secret
 
 
-def bank_create(*, name: str, webhook_url: str = "", actor: Any = None) -> BankCredentials:
+def bank_create(*, name: str, webhook_url: str = "", actor: User | None = None) -> BankCredentials:
     """Register a partner bank with its service user, OAuth client and webhook secret."""
     name = (name or "").strip()
     if not name:
@@ -111,7 +111,9 @@ def bank_create(*, name: str, webhook_url: str = "", actor: Any = None) -> BankC
     )
 
 
-def bank_credentials_rotate(*, bank: PartnerBank, webhook_url: str | None = None, actor: Any = None) -> BankCredentials:
+def bank_credentials_rotate(
+    *, bank: PartnerBank, webhook_url: str | None = None, actor: User | None = None
+) -> BankCredentials:
     """New client id, client secret and webhook secret. The old client and every token it holds stop at once."""
     new_url = _clean_webhook_url(webhook_url) if webhook_url is not None else None
     with transaction.atomic():

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications.choices import ApplicationStatus, LicenceStatus
 from applications.models import Firm, Licence, LicenceApplication
 from applications.services.references import next_reference
@@ -56,7 +57,7 @@ def qualifying_application(*, firm: Firm) -> LicenceApplication | None:
     )
 
 
-def referral_request(*, firm: Firm, banks: Sequence[PartnerBank], actor: Any, consent_text: str) -> list[Referral]:
+def referral_request(*, firm: Firm, banks: Sequence[PartnerBank], actor: User, consent_text: str) -> list[Referral]:
     """One referral per chosen bank, each recording the firm's consent, and a referral.created webhook each.
 
     Serialised per firm: the firm's row is locked before the permission and state checks, so a double submit
@@ -96,7 +97,7 @@ def _referral_checks(*, firm: Firm, banks: Sequence[PartnerBank]) -> LicenceAppl
 
 
 def _referral_create(
-    firm: Firm, bank: PartnerBank, application: LicenceApplication, actor: Any, consent_text: str, now: datetime
+    firm: Firm, bank: PartnerBank, application: LicenceApplication, actor: User, consent_text: str, now: datetime
 ) -> Referral:
     referral = Referral.objects.create(
         bank=bank,
@@ -124,14 +125,14 @@ def _referral_create(
     return referral
 
 
-def _explain_bank_refusal(referral: Referral, actor: Any) -> str | None:
+def _explain_bank_refusal(referral: Referral, actor: User) -> str | None:
     if not is_addressed_bank(actor, referral):
         return _("This referral is not addressed to your bank.")
     return None
 
 
 def referral_report_status(
-    *, referral: Referral, actor: Any, status: str, reason_code: str = "", note: str = ""
+    *, referral: Referral, actor: User, status: str, reason_code: str = "", note: str = ""
 ) -> Referral:
     """The bank reports its progress; each status is one transition, refused when it does not follow."""
     note = (note or "").strip()
@@ -184,7 +185,7 @@ def _queue_cancelled(referral: Referral) -> None:
     )
 
 
-def referral_cancel(*, referral: Referral, actor: Any, reason: str = "") -> Referral:
+def referral_cancel(*, referral: Referral, actor: User, reason: str = "") -> Referral:
     """The firm withdraws its referral; the bank is told by a referral.cancelled webhook."""
     with transaction.atomic():
         cancelled = fire(
@@ -199,7 +200,7 @@ def referral_cancel(*, referral: Referral, actor: Any, reason: str = "") -> Refe
     return cancelled
 
 
-def referral_answer(*, referral: Referral, actor: Any, text: str) -> ReferralAnswer:
+def referral_answer(*, referral: Referral, actor: User, text: str) -> ReferralAnswer:
     """A member of the firm answers the bank's request for information (the bank's latest note).
 
     Only while the referral is information_requested; it stays there until the bank resumes its review.
@@ -242,7 +243,7 @@ def _utc_iso(moment: Any) -> str:
 
 
 def referrals_on_licence_change(
-    *, licence: Licence, actor: Any, action: actions.AuditAction, reason: str
+    *, licence: Licence, actor: User, action: actions.AuditAction, reason: str
 ) -> list[Referral]:
     """Called inside the transaction of a licence change. Suspension, revocation or surrender cancel
     the open referrals (the action's licence effect says so); every bank that holds a live referral or

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
+from accounts.models import User
 from applications.models import Licence
 from audit import actions
 from audit.services import audit_record
@@ -249,7 +250,7 @@ def endpoint_problem(bank: PartnerBank) -> str | None:
     return None
 
 
-def webhook_replay(*, delivery: WebhookDelivery, actor: Any) -> WebhookDelivery:
+def webhook_replay(*, delivery: WebhookDelivery, actor: User) -> WebhookDelivery:
     """Send a delivery again, same webhook-id and body, with a fresh retry schedule; the attempts log goes on.
 
     Refused (NotPermitted) for anyone but a licensing manager, and (InvalidTransition) while the

@@ -19,7 +19,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.models import User
 from accounts.selectors import firm_member_ids, user_is_regulator_staff
+from accounts.signed_in import AnyUser, SignedInRequest
 from applications.models import Firm, Licence, LicenceApplication
 from banking import selectors
 from banking.choices import CLOSED_REFERRAL_STATUSES, ReferralStatus
@@ -32,7 +34,7 @@ from vasp_licensing.pages import submit
 R = ReferralStatus
 
 
-def referral_for_member(user: Any, public_id: Any) -> Referral:
+def referral_for_member(user: AnyUser, public_id: Any) -> Referral:
     referral = selectors.referral_of_member(user=user, public_id=public_id)
     if referral is None:
         raise Http404(_("No such referral."))
@@ -65,10 +67,10 @@ def why_not_qualifying(firm: Firm) -> str:
 class BankingView(MemberRequiredMixin, View):
     template_name = "portal/banking/banking.html"
 
-    def get(self, request: HttpRequest, firm_id: int) -> HttpResponse:
+    def get(self, request: SignedInRequest, firm_id: int) -> HttpResponse:
         return self.render(request, firm_for_member(request.user, firm_id))
 
-    def post(self, request: HttpRequest, firm_id: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         form = banking_forms.ReferralRequestForm(request.POST, banks=selectors.partner_banks_for_firm(firm=firm))
         submission = submit(
@@ -163,7 +165,7 @@ def progress_steps(referral: Referral, reached: set[str]) -> list[Step]:
     return steps
 
 
-def _who(referral: Referral, user: Any, members: set[int]) -> str:
+def _who(referral: Referral, user: User | None, members: set[int]) -> str:
     """Who acted, as the firm may know it: its own members by name, the bank by its name, nobody else by name.
 
     A licence change cancels referrals with an officer as the actor; the firm sees "The regulator". Anyone
@@ -213,7 +215,7 @@ def referral_events(referral: Referral) -> tuple[list[Event], set[str]]:
 class ReferralView(MemberRequiredMixin, View):
     template_name = "portal/banking/referral.html"
 
-    def get(self, request: HttpRequest, public_id: Any) -> HttpResponse:
+    def get(self, request: SignedInRequest, public_id: Any) -> HttpResponse:
         return self.render(request, referral_for_member(request.user, public_id))
 
     def render(
@@ -242,7 +244,7 @@ class ReferralView(MemberRequiredMixin, View):
 class ReferralCancelView(ReferralView):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, public_id: Any) -> HttpResponse:
+    def post(self, request: SignedInRequest, public_id: Any) -> HttpResponse:
         referral = referral_for_member(request.user, public_id)
         form = banking_forms.ReferralCancelForm(request.POST)
         submission = submit(
@@ -258,7 +260,7 @@ class ReferralCancelView(ReferralView):
 class ReferralAnswerView(ReferralView):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, public_id: Any) -> HttpResponse:
+    def post(self, request: SignedInRequest, public_id: Any) -> HttpResponse:
         referral = referral_for_member(request.user, public_id)
         form = banking_forms.ReferralAnswerForm(request.POST)
         submission = submit(

@@ -20,6 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.signed_in import AnyUser, SignedInRequest
 from applications.choices import WITHDRAWABLE_STATUSES, ApplicationStatus, LicenceStatus
 from applications.models import LicenceApplication
 from applications.services import application_copy, application_respond
@@ -58,7 +59,7 @@ class ItemRow:
         return f"item-{self.item.pk}"
 
 
-def _may_answer(user: Any, application: App) -> bool:
+def _may_answer(user: AnyUser, application: App) -> bool:
     return application.status == ApplicationStatus.INFORMATION_REQUESTED and rules.has_perm(
         "applications.answer_information_request", user, application
     )
@@ -89,7 +90,7 @@ def _item_row(
     )
 
 
-def _request_rows(application: App, user: Any, bound: dict[str, forms.Form]) -> list[tuple[Any, list[ItemRow]]]:
+def _request_rows(application: App, user: AnyUser, bound: dict[str, forms.Form]) -> list[tuple[Any, list[ItemRow]]]:
     open_for_answers = _may_answer(user, application)
     return [
         (view, [_item_row(item, open_for_answers=open_for_answers, bound=bound) for item in view.items])
@@ -129,13 +130,13 @@ def render_case(
     return TemplateResponse(request, "portal/cases/case.html", context, status=status)
 
 
-def _fresh(reference: str, user: Any) -> App:
+def _fresh(reference: str, user: AnyUser) -> App:
     """Read again, so a page after a refusal shows the case as it is now."""
     return application_for_member(user, reference)
 
 
 class CaseView(MemberRequiredMixin, View):
-    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def get(self, request: SignedInRequest, reference: str) -> HttpResponse:
         application = application_for_member(request.user, reference)
         if application.status == ApplicationStatus.DRAFT:
             return redirect("portal:application", reference=application.reference)
@@ -155,7 +156,7 @@ class ItemView(MemberRequiredMixin, View):
 
     def respond(
         self,
-        request: HttpRequest,
+        request: SignedInRequest,
         application: App,
         item: InformationRequestItem,
         key: str,
@@ -185,12 +186,12 @@ class ItemView(MemberRequiredMixin, View):
         context = {"application": application, "row": row, "view": request_view, "oob": True}
         return TemplateResponse(request, "portal/cases/_item.html", context)
 
-    def perform(self, request: HttpRequest, item: InformationRequestItem, data: dict[str, Any]) -> None:
+    def perform(self, request: SignedInRequest, item: InformationRequestItem, data: dict[str, Any]) -> None:
         raise NotImplementedError
 
 
 class ItemAnswerView(ItemView):
-    def post(self, request: HttpRequest, reference: str, item_id: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str, item_id: int) -> HttpResponse:
         application = application_for_member(request.user, reference)
         item = self.item_or_404(application, item_id)
         prefix = f"item-{item.pk}"
@@ -198,12 +199,12 @@ class ItemAnswerView(ItemView):
         done = _("Answer to question %(position)s saved.") % {"position": item.position}
         return self.respond(request, application, item, f"{prefix}-answer", form, done)
 
-    def perform(self, request: HttpRequest, item: InformationRequestItem, data: dict[str, Any]) -> None:
+    def perform(self, request: SignedInRequest, item: InformationRequestItem, data: dict[str, Any]) -> None:
         information_item_answer(item=item, actor=request.user, answer=data["answer"])
 
 
 class ItemDocumentView(ItemView):
-    def post(self, request: HttpRequest, reference: str, item_id: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str, item_id: int) -> HttpResponse:
         application = application_for_member(request.user, reference)
         item = self.item_or_404(application, item_id)
         prefix = f"item-{item.pk}"
@@ -211,7 +212,7 @@ class ItemDocumentView(ItemView):
         done = _("Document attached to question %(position)s.") % {"position": item.position}
         return self.respond(request, application, item, f"{prefix}-document", form, done)
 
-    def perform(self, request: HttpRequest, item: InformationRequestItem, data: dict[str, Any]) -> None:
+    def perform(self, request: SignedInRequest, item: InformationRequestItem, data: dict[str, Any]) -> None:
         information_item_upload_document(
             item=item, actor=request.user, document_type=data["document_type"], uploaded_file=data["file"]
         )
@@ -222,7 +223,7 @@ class RespondView(MemberRequiredMixin, View):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str) -> HttpResponse:
         application = application_for_member(request.user, reference)
         form = ActionForm(request.POST)
         submission = submit(
@@ -241,7 +242,7 @@ class CopyView(MemberRequiredMixin, View):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str) -> HttpResponse:
         application = application_for_member(request.user, reference)
         form = ActionForm(request.POST)
         submission = submit(request, form, lambda data: application_copy(source=application, actor=request.user))
@@ -256,7 +257,7 @@ class CopyView(MemberRequiredMixin, View):
 
 
 class LicenceView(MemberRequiredMixin, View):
-    def get(self, request: HttpRequest, number: str) -> HttpResponse:
+    def get(self, request: SignedInRequest, number: str) -> HttpResponse:
         licence = licence_for_member(request.user, number)
         context = {
             "firm": licence.firm,
@@ -274,7 +275,7 @@ def verify_url(number: str) -> str:
 
 
 class LicenceCertificateView(MemberRequiredMixin, View):
-    def get(self, request: HttpRequest, number: str) -> HttpResponse:
+    def get(self, request: SignedInRequest, number: str) -> HttpResponse:
         licence = licence_for_member(request.user, number)
         pdf = licence_certificate_pdf(licence=licence, actor=request.user, verify_url=verify_url(licence.number))
         response = HttpResponse(pdf, content_type="application/pdf")

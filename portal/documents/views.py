@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django_htmx.http import HTMX_STOP_POLLING
 
+from accounts.signed_in import AnyUser, SignedInRequest
 from applications import services
 from applications.choices import DocumentCheckStatus
 from applications.models import Document, DocumentType, LicenceApplication, Person
@@ -111,7 +112,7 @@ def _required_types(application: LicenceApplication) -> list[DocumentType]:
 
 
 def _requirements(
-    application: LicenceApplication, user: Any, bound: dict[str, DocumentUploadForm] | None = None
+    application: LicenceApplication, user: AnyUser, bound: dict[str, DocumentUploadForm] | None = None
 ) -> list[Requirement]:
     bound = bound or {}
     people = list(Person.objects.filter(firm_id=application.firm_id))
@@ -132,13 +133,13 @@ def _requirements(
     return rows
 
 
-def _attach_findings(document: Document, user: Any) -> Document:
+def _attach_findings(document: Document, user: AnyUser) -> Document:
     """The findings the user may see (never the internal ones for a firm), as `visible_findings`."""
     document.visible_findings = list(document_findings_for(document=document, user=user))  # type: ignore[attr-defined]
     return document
 
 
-def _context(application: LicenceApplication, user: Any, **extra: Any) -> dict[str, Any]:
+def _context(application: LicenceApplication, user: AnyUser, **extra: Any) -> dict[str, Any]:
     return {
         "application": application,
         "firm": application.firm,
@@ -154,7 +155,7 @@ def documents_url(application: LicenceApplication, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _document_for_member(user: Any, pk: int) -> Document:
+def _document_for_member(user: AnyUser, pk: int) -> Document:
     document = (
         Document.objects.of_member(user)
         .filter(pk=pk)
@@ -167,7 +168,7 @@ def _document_for_member(user: Any, pk: int) -> Document:
 
 
 class DocumentsView(MemberRequiredMixin, View):
-    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def get(self, request: SignedInRequest, reference: str) -> HttpResponse:
         application = application_for_member(request.user, reference)
         context = _context(application, request.user, requirements=_requirements(application, request.user))
         return TemplateResponse(request, "portal/documents/page.html", context)
@@ -178,7 +179,7 @@ class DocumentUploadView(MemberRequiredMixin, View):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, reference: str, code: str, person_id: int | None = None) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str, code: str, person_id: int | None = None) -> HttpResponse:
         application = application_for_member(request.user, reference)
         document_type = next((dt for dt in _required_types(application) if dt.code == code), None)
         if document_type is None or document_type.per_person != (person_id is not None):
@@ -243,7 +244,7 @@ class DocumentChecksView(MemberRequiredMixin, View):
             return HttpResponse(status=HTMX_STOP_POLLING)  # signed out meanwhile: stop, never swap in sign-in
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: SignedInRequest, pk: int) -> HttpResponse:
         polled = is_htmx_partial(request)
         try:
             document = _document_for_member(request.user, pk)
@@ -261,7 +262,7 @@ class DocumentChecksView(MemberRequiredMixin, View):
 class DocumentDownloadView(MemberRequiredMixin, View):
     """The file as an attachment, for members of the firm that filed it; every download is audited."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+    def get(self, request: SignedInRequest, pk: int) -> HttpResponseBase:
         document = _document_for_member(request.user, pk)
         try:
             download = document_download(document=document, actor=request.user)

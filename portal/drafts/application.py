@@ -14,6 +14,8 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.models import User
+from accounts.signed_in import SignedInRequest
 from applications import services
 from applications.choices import WITHDRAWABLE_STATUSES, ApplicationStatus
 from applications.models import LicenceApplication
@@ -75,7 +77,7 @@ def application_context(request: HttpRequest, application: LicenceApplication, *
 
 
 class ApplicationView(MemberRequiredMixin, View):
-    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def get(self, request: SignedInRequest, reference: str) -> HttpResponse:
         application = _draft_or_redirect(request, reference)
         if isinstance(application, HttpResponse):
             return application
@@ -91,7 +93,7 @@ class _DraftFormView(MemberRequiredMixin, View):
     def initial(self, application: LicenceApplication) -> dict[str, Any]:
         return {}
 
-    def perform(self, application: LicenceApplication, actor: Any, data: dict[str, Any]) -> str:
+    def perform(self, application: LicenceApplication, actor: User, data: dict[str, Any]) -> str:
         """Call the service; return the success message."""
         raise NotImplementedError
 
@@ -110,13 +112,13 @@ class _DraftFormView(MemberRequiredMixin, View):
     def extra(self, request: HttpRequest, application: LicenceApplication) -> dict[str, Any]:
         return {}
 
-    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def get(self, request: SignedInRequest, reference: str) -> HttpResponse:
         application = _draft_or_redirect(request, reference)
         if isinstance(application, HttpResponse):
             return application
         return self.render(request, application, self.form_class(initial=self.initial(application)))
 
-    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str) -> HttpResponse:
         application = _draft_or_redirect(request, reference)
         if isinstance(application, HttpResponse):
             return application
@@ -135,7 +137,7 @@ class BusinessPlanView(_DraftFormView):
     def initial(self, application: LicenceApplication) -> dict[str, Any]:
         return {field: getattr(application, field) for field in EDITABLE_FIELDS}
 
-    def perform(self, application: LicenceApplication, actor: Any, data: dict[str, Any]) -> str:
+    def perform(self, application: LicenceApplication, actor: User, data: dict[str, Any]) -> str:
         updated = services.application_update(application=application, actor=actor, **data)
         if application.declaration_signed_at is not None and updated.declaration_signed_at is None:
             return _("The business plan is saved. The declaration must be signed again, as the content changed.")
@@ -155,7 +157,7 @@ class DeclarationView(_DraftFormView):
     def extra(self, request: HttpRequest, application: LicenceApplication) -> dict[str, Any]:
         return {"may_sign": rules.has_perm("applications.sign_declaration", request.user, application)}
 
-    def perform(self, application: LicenceApplication, actor: Any, data: dict[str, Any]) -> str:
+    def perform(self, application: LicenceApplication, actor: User, data: dict[str, Any]) -> str:
         services.application_sign_declaration(
             application=application,
             actor=actor,
@@ -170,7 +172,7 @@ class SubmitView(MemberRequiredMixin, View):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str) -> HttpResponse:
         application = _draft_or_redirect(request, reference)
         if isinstance(application, HttpResponse):
             return application
@@ -210,10 +212,10 @@ class WithdrawView(MemberRequiredMixin, View):
         }
         return TemplateResponse(request, self.template_name, context, status=status)
 
-    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def get(self, request: SignedInRequest, reference: str) -> HttpResponse:
         return self._render(request, application_for_member(request.user, reference), WithdrawForm())
 
-    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str) -> HttpResponse:
         application = application_for_member(request.user, reference)
         form = WithdrawForm(request.POST)
         submission = submit(

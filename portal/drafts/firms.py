@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import FirmMembership
+from accounts.signed_in import SignedInRequest
 from applications import services
 from applications.models import Firm, Licence, LicenceApplication
 from applications.selectors import applications_for_firm, people_with_roles
@@ -33,13 +34,12 @@ def application_url(application: LicenceApplication) -> str:
 
 
 class DashboardView(MemberRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: SignedInRequest) -> HttpResponse:
         firms = Firm.objects.of_member(request.user).prefetch_related(
             Prefetch("applications", queryset=LicenceApplication.objects.select_related("licence_type")),
             Prefetch("licences", queryset=Licence.objects.select_related("licence_type")),
         )
-        user: Any = request.user  # signed in: MemberRequiredMixin
-        roles = {membership.firm_id: membership for membership in FirmMembership.objects.filter(user=user)}
+        roles = {membership.firm_id: membership for membership in FirmMembership.objects.filter(user=request.user)}
         rows = [
             {
                 "firm": firm,
@@ -55,10 +55,10 @@ class DashboardView(MemberRequiredMixin, View):
 class FirmCreateView(MemberRequiredMixin, View):
     template_name = "portal/drafts/firm_create.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: SignedInRequest) -> HttpResponse:
         return TemplateResponse(request, self.template_name, {"form": FirmForm(), "nav": "dashboard"})
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: SignedInRequest) -> HttpResponse:
         form = FirmForm(request.POST)
         submission = submit(request, form, lambda data: services.firm_create(actor=request.user, **data))
         if (firm := submission.result) is not None:
@@ -116,11 +116,11 @@ class FirmView(MemberRequiredMixin, View):
 
     template_name = "portal/drafts/firm.html"
 
-    def get(self, request: HttpRequest, firm_id: int) -> HttpResponse:
+    def get(self, request: SignedInRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         return TemplateResponse(request, self.template_name, firm_context(request, firm))
 
-    def post(self, request: HttpRequest, firm_id: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         form = firm_form(firm, request.POST)
         submission = submit(request, form, lambda data: services.firm_update(firm=firm, actor=request.user, **data))
@@ -135,7 +135,7 @@ class FirmView(MemberRequiredMixin, View):
 class ApplicationStartView(MemberRequiredMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, firm_id: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         form = StartApplicationForm(request.POST)
         submission = submit(

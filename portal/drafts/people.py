@@ -11,6 +11,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.signed_in import SignedInRequest
 from applications import services
 from applications.models import Firm, Person
 from applications.selectors import people_with_roles
@@ -28,7 +29,7 @@ def _people_url(firm: Firm) -> str:
 
 
 class PeopleView(MemberRequiredMixin, View):
-    def get(self, request: HttpRequest, firm_id: int) -> HttpResponse:
+    def get(self, request: SignedInRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         context = {"firm": firm, "nav": "firm", "people": people_with_roles(firm_id=firm.pk)}
         return TemplateResponse(request, "portal/drafts/people.html", context)
@@ -60,11 +61,11 @@ def _person_saved(
 class PersonCreateView(MemberRequiredMixin, View):
     template_name = "portal/drafts/person_form.html"
 
-    def get(self, request: HttpRequest, firm_id: int) -> HttpResponse:
+    def get(self, request: SignedInRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         return TemplateResponse(request, self.template_name, {"firm": firm, "nav": "firm", "form": PersonForm()})
 
-    def post(self, request: HttpRequest, firm_id: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         form = PersonForm(request.POST)
         return _person_saved(
@@ -80,14 +81,14 @@ class PersonCreateView(MemberRequiredMixin, View):
 class PersonEditView(MemberRequiredMixin, View):
     template_name = "portal/drafts/person_form.html"
 
-    def get(self, request: HttpRequest, firm_id: int, person_id: int) -> HttpResponse:
+    def get(self, request: SignedInRequest, firm_id: int, person_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         person = _person_of(firm, person_id)
         form = PersonForm(initial=PersonForm.initial_for(person))
         context = {"firm": firm, "nav": "firm", "form": form, "person": person}
         return TemplateResponse(request, self.template_name, context)
 
-    def post(self, request: HttpRequest, firm_id: int, person_id: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, firm_id: int, person_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         person = _person_of(firm, person_id)
         form = PersonForm(request.POST)
@@ -106,12 +107,12 @@ class PersonRemoveView(MemberRequiredMixin, View):
 
     template_name = "portal/drafts/person_remove.html"
 
-    def get(self, request: HttpRequest, firm_id: int, person_id: int) -> HttpResponse:
+    def get(self, request: SignedInRequest, firm_id: int, person_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         context = {"firm": firm, "nav": "firm", "person": _person_of(firm, person_id), "errors": []}
         return TemplateResponse(request, self.template_name, context)
 
-    def post(self, request: HttpRequest, firm_id: int, person_id: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, firm_id: int, person_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         person = _person_of(firm, person_id)
         removed = attempt(request, lambda: services.person_remove(person=person, actor=request.user))

@@ -30,6 +30,7 @@ from accounts.selectors import (
     invitations_pending,
     team_members,
 )
+from accounts.signed_in import SignedInRequest
 from applications.models import Firm
 from portal.access import MemberRequiredMixin, firm_for_member
 from portal.team.forms import InviteForm, RoleForm
@@ -93,7 +94,7 @@ def team_url(firm: Firm, anchor: str = "") -> str:
 
 
 class TeamView(MemberRequiredMixin, View):
-    def get(self, request: HttpRequest, firm_id: int) -> HttpResponse:
+    def get(self, request: SignedInRequest, firm_id: int) -> HttpResponse:
         return render_team(request, firm_for_member(request.user, firm_id))
 
 
@@ -113,7 +114,7 @@ class TeamActionView(MemberRequiredMixin, View):
 
 
 class InviteView(TeamActionView):
-    def post(self, request: HttpRequest, firm_id: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, firm_id: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         form = InviteForm(request.POST, prefix="invite")
 
@@ -131,7 +132,7 @@ class InviteView(TeamActionView):
 
 
 class InvitationRevokeView(TeamActionView):
-    def post(self, request: HttpRequest, firm_id: int, pk: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, firm_id: int, pk: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         invitation = get_object_or_404(FirmInvitation, firm=firm, pk=pk)
         done = _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
@@ -147,7 +148,7 @@ class InvitationRevokeView(TeamActionView):
 
 
 class MemberRoleView(TeamActionView):
-    def post(self, request: HttpRequest, firm_id: int, pk: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, firm_id: int, pk: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         membership = get_object_or_404(FirmMembership.objects.select_related("user"), firm=firm, pk=pk)
         form = _role_form(membership, request.POST)
@@ -162,7 +163,7 @@ class MemberRoleView(TeamActionView):
 
 
 class MemberRemoveView(TeamActionView):
-    def post(self, request: HttpRequest, firm_id: int, pk: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, firm_id: int, pk: int) -> HttpResponse:
         firm = firm_for_member(request.user, firm_id)
         membership = get_object_or_404(FirmMembership.objects.select_related("user"), firm=firm, pk=pk)
         removing_myself = membership.user_id == request.user.pk
@@ -197,8 +198,8 @@ class InvitationAcceptView(View):
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        invitation = self._invitation(token)
-        accepted = attempt(request, lambda: services.invitation_accept(token=token, user=request.user))
+        invitation, user = self._invitation(token), request.user
+        accepted = attempt(request, lambda: services.invitation_accept(token=token, user=user))
         membership = accepted.result
         if membership is None:
             return self._render(request, invitation, refusal=accepted.refusal, status=accepted.status)

@@ -77,7 +77,7 @@ SORTS: dict[str, tuple[Any, ...]] = {
 DEFAULT_SORT = "submitted"  # oldest first: the longest-waiting case is at the top
 
 
-def queues_visible_to(*, user: Any) -> list[Queue]:
+def queues_visible_to(*, user: User) -> list[Queue]:
     """Every regulator sees the shared queues; "mine" is a case officer's, "awaiting my decision" a senior officer's."""
     visible = [Queue.UNASSIGNED]
     if user.has_regulator_role(RegulatorRole.CASE_OFFICER):
@@ -88,7 +88,7 @@ def queues_visible_to(*, user: Any) -> list[Queue]:
     return visible
 
 
-def queue_default_for(*, user: Any) -> Queue:
+def queue_default_for(*, user: User) -> Queue:
     """The queue a regulator lands on: their own work first, then the decisions they owe, else the unassigned."""
     visible = queues_visible_to(user=user)
     for queue in (Queue.MINE, Queue.AWAITING_DECISION):
@@ -130,7 +130,7 @@ def _overdue_threshold() -> timedelta:
     return timedelta(days=settings.LICENSING_PLEDGE_DAYS + 1)
 
 
-def _queue_filter(queue: Queue, *, user: Any) -> Q:
+def _queue_filter(queue: Queue, *, user: User) -> Q:
     """The condition for one queue; the overdue one needs `with_clock` annotations."""
     if queue == Queue.UNASSIGNED:
         return Q(status__in=UNASSIGNED_STATUSES, assigned_officer__isnull=True)
@@ -156,7 +156,7 @@ class QueueFilters:
 
 def queue_applications(
     *,
-    user: Any,
+    user: User,
     queue: Queue,
     filters: QueueFilters | None = None,
     sort: str = DEFAULT_SORT,
@@ -204,7 +204,7 @@ def _filtered(
     return cases
 
 
-def queue_counts(*, user: Any, now: datetime | None = None) -> dict[Queue, int]:
+def queue_counts(*, user: User, now: datetime | None = None) -> dict[Queue, int]:
     """How many cases each visible queue holds, unfiltered: one aggregate query (plus the roles, once)."""
     now = now or timezone.now()
     visible = queues_visible_to(user=user)

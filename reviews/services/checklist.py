@@ -1,11 +1,11 @@
 """The review checklist: one outcome and note per area, recorded by the assigned case officer."""
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.signed_in import AnyUser
 from applications.choices import ApplicationStatus
 from applications.models import LicenceApplication
 from applications.rules import is_working_officer
@@ -24,13 +24,13 @@ CHECKLIST_STATES = (
 )
 
 
-def checklist_may_record(*, user: Any, application: LicenceApplication) -> bool:
+def checklist_may_record(*, user: AnyUser, application: LicenceApplication) -> bool:
     """Whether `user` may record checklist outcomes on the case now: the page shows the forms exactly then."""
     return application.status in CHECKLIST_STATES and bool(is_working_officer(user, application))
 
 
 def checklist_item_record(
-    *, application: LicenceApplication, actor: Any, area: str, outcome: str, note: str = ""
+    *, application: LicenceApplication, actor: User, area: str, outcome: str, note: str = ""
 ) -> ChecklistItem:
     """Set the outcome and note of one area; the item is created on first use. Audited with before and after.
 

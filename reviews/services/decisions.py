@@ -5,8 +5,8 @@ These write only the review's own rows. They are called from inside the applicat
 """
 
 from collections.abc import Sequence
-from typing import Any
 
+from accounts.models import User
 from applications.models import LicenceApplication
 from reviews.models import Decision, Recommendation
 
@@ -14,7 +14,7 @@ SEND_BACK = "send_back"
 
 
 def recommendation_record(
-    *, application: LicenceApplication, actor: Any, outcome: str, reasons: str, draft_conditions: Sequence[str]
+    *, application: LicenceApplication, actor: User, outcome: str, reasons: str, draft_conditions: Sequence[str]
 ) -> Recommendation:
     """The maker's recommendation, as the case officer wrote it (texts already cleaned by the transition)."""
     return Recommendation.objects.create(
@@ -30,7 +30,7 @@ def decision_record(
     *,
     application: LicenceApplication,
     recommendation: Recommendation,
-    actor: Any,
+    actor: User,
     outcome: str,
     reasons: str,
     conditions: Sequence[str] = (),

@@ -7,13 +7,13 @@ application waits for information.
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 import rules
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications import choices
 from applications.models import Document, LicenceApplication
 from audit import actions
@@ -24,7 +24,7 @@ from vasp_licensing.transitions import lock
 
 
 def information_request_open(
-    *, application: LicenceApplication, actor: Any, questions: Sequence[str], due_date: date
+    *, application: LicenceApplication, actor: User, questions: Sequence[str], due_date: date
 ) -> InformationRequest:
     """A request with its questions numbered from 1 (texts already cleaned by the transition)."""
     request = InformationRequest.objects.create(application=application, requested_by=actor, due_date=due_date)
@@ -35,7 +35,7 @@ def information_request_open(
     return request
 
 
-def information_request_close(*, request: InformationRequest, actor: Any) -> InformationRequest:
+def information_request_close(*, request: InformationRequest, actor: User) -> InformationRequest:
     """Mark the request responded to, by `actor`, now: the pledge clock runs again."""
     request.responded_at, request.responded_by = timezone.now(), actor
     request.save(update_fields=["responded_at", "responded_by"])
@@ -43,7 +43,7 @@ def information_request_close(*, request: InformationRequest, actor: Any) -> Inf
 
 
 def information_item_lock_open(
-    *, item: InformationRequestItem, actor: Any
+    *, item: InformationRequestItem, actor: User
 ) -> tuple[LicenceApplication, InformationRequestItem]:
     """Lock the item's application, and refuse unless `actor` may answer and the request is still open."""
     application = lock(item.request.application)
@@ -57,7 +57,7 @@ def information_item_lock_open(
     return application, item
 
 
-def information_item_answer(*, item: InformationRequestItem, actor: Any, answer: str) -> InformationRequestItem:
+def information_item_answer(*, item: InformationRequestItem, actor: User, answer: str) -> InformationRequestItem:
     """The firm answers one question of an open request; answers may be revised until it responds."""
     answer = (answer or "").strip()
     if not answer:
@@ -79,7 +79,7 @@ def information_item_answer(*, item: InformationRequestItem, actor: Any, answer:
 
 
 def information_item_attach_document(
-    *, item: InformationRequestItem, document: Document, actor: Any
+    *, item: InformationRequestItem, document: Document, actor: User
 ) -> InformationRequestItem:
     """Attach a document of the same application to one item of an open request (who may answer may attach)."""
     with transaction.atomic():

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from accounts.models import User
+from accounts.signed_in import AnyUser, is_signed_in
 from applications import services as licence_services
 from applications.choices import LIVE_LICENCE_STATUSES
 from applications.models import Licence
@@ -27,10 +29,6 @@ from vasp_licensing.transitions import fire, lock
 
 A = LicenceChangeAction
 NOTE_MAX_LENGTH = 10_000
-
-
-def _is_signed_in(actor: Any) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False) and actor.is_active
 
 
 def licence_change_possible(*, licence: Licence, action: str) -> bool:
@@ -46,12 +44,12 @@ def licence_change_open(*, licence: Licence) -> LicenceChange | None:
     return LicenceChange.objects.open().filter(licence=licence).first()
 
 
-def licence_change_may_propose(*, user: Any, licence: Licence) -> bool:
-    return _is_signed_in(user) and rules.has_perm("licences.propose_change", user, licence)
+def licence_change_may_propose(*, user: AnyUser, licence: Licence) -> bool:
+    return is_signed_in(user) and rules.has_perm("licences.propose_change", user, licence)
 
 
-def licence_change_may_decide(*, user: Any, change: LicenceChange) -> bool:
-    return _is_signed_in(user) and change.is_open and rules.has_perm("licences.decide_change", user, change)
+def licence_change_may_decide(*, user: AnyUser, change: LicenceChange) -> bool:
+    return is_signed_in(user) and change.is_open and rules.has_perm("licences.decide_change", user, change)
 
 
 def _clean_reasons(text: str, *, what: str) -> str:
@@ -68,7 +66,7 @@ def _clean_reasons(text: str, *, what: str) -> str:
 def licence_change_propose(
     *,
     licence: Licence,
-    actor: Any,
+    actor: User,
     action: str,
     reasons: str,
     impose: Sequence[str] = (),
@@ -155,7 +153,7 @@ def _already_decided(*, verb: str) -> Callable[[LicenceChange], str]:
     )
 
 
-def _explain_decide_refusal(change: LicenceChange, actor: Any) -> str:
+def _explain_decide_refusal(change: LicenceChange, actor: User) -> str:
     if change.proposed_by_id == actor.pk:
         return _(
             "Four eyes: you proposed this change, so you cannot decide it. "
@@ -164,7 +162,7 @@ def _explain_decide_refusal(change: LicenceChange, actor: Any) -> str:
     return _("Only a licensing manager or a senior officer may decide a change to a licence.")
 
 
-def _decide(change: LicenceChange, actor: Any, *, outcome: str, note: str, verb: str) -> LicenceChange:
+def _decide(change: LicenceChange, actor: User, *, outcome: str, note: str, verb: str) -> LicenceChange:
     """Approve or reject, the licence row locked first (the order every licence service locks in)."""
     licence = lock(change.licence)
 
@@ -191,7 +189,7 @@ def _decide(change: LicenceChange, actor: Any, *, outcome: str, note: str, verb:
     )
 
 
-def licence_change_approve(*, change: LicenceChange, actor: Any, note: str = "") -> LicenceChange:
+def licence_change_approve(*, change: LicenceChange, actor: User, note: str = "") -> LicenceChange:
     """Approve a proposed change and carry it out, with `actor` as the actor of the licence's own service.
 
     The checker is a licensing manager or senior officer who did not propose it (NotPermitted otherwise).
@@ -205,7 +203,7 @@ def licence_change_approve(*, change: LicenceChange, actor: Any, note: str = "")
         )
 
 
-def licence_change_reject(*, change: LicenceChange, actor: Any, note: str) -> LicenceChange:
+def licence_change_reject(*, change: LicenceChange, actor: User, note: str) -> LicenceChange:
     """Reject a proposed change; the licence is untouched. Same checker rule as approval; a note is required."""
     note = _clean_reasons(note, what=_("Reasons for rejecting"))
     with transaction.atomic():
@@ -214,7 +212,7 @@ def licence_change_reject(*, change: LicenceChange, actor: Any, note: str) -> Li
         )
 
 
-def licence_change_withdraw(*, change: LicenceChange, actor: Any) -> LicenceChange:
+def licence_change_withdraw(*, change: LicenceChange, actor: User) -> LicenceChange:
     """The proposer takes back a proposal that is still open; nobody else may."""
     with transaction.atomic():
         licence = lock(change.licence)

@@ -1,11 +1,11 @@
 """Internal notes on a case: the regulator's own record, which the firm never sees."""
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.rules import is_auditor, is_regulator
+from accounts.signed_in import AnyUser
 from applications.models import LicenceApplication
 from audit import actions
 from audit.services import audit_record
@@ -15,12 +15,12 @@ from vasp_licensing.errors import NotPermitted, ValidationFailed
 NOTE_MAX_LENGTH = 10_000
 
 
-def note_may_add(*, user: Any) -> bool:
+def note_may_add(*, user: AnyUser) -> bool:
     """Any regulator may write notes on any case, except auditors, who change nothing."""
     return bool(is_regulator(user)) and not is_auditor(user)
 
 
-def note_add(*, application: LicenceApplication, actor: Any, text: str) -> InternalNote:
+def note_add(*, application: LicenceApplication, actor: User, text: str) -> InternalNote:
     """Add a note to a case, in any state; notes are never edited or deleted. Audited (the text included)."""
     text = (text or "").strip()
     if not text:

@@ -23,6 +23,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.models import User
 from accounts.rules import is_auditor, is_case_officer, is_senior_officer
 from applications.choices import TERMINAL_STATUSES, ApplicationStatus
 from applications.models import Document, LicenceApplication
@@ -72,7 +73,7 @@ def _case_or_404(reference: str) -> App:
     return application
 
 
-def _notices(application: App, user: Any) -> list[str]:
+def _notices(application: App, user: AnyUser) -> list[str]:
     notices = []
     if is_auditor(user) and not (is_case_officer(user) or is_senior_officer(user)):
         notices.append(_("You are reading this case as an auditor: nothing can be changed from this page."))
@@ -96,7 +97,7 @@ def _notices(application: App, user: Any) -> list[str]:
     return notices
 
 
-def _checklist_rows(application: App, page: CasePage, user: Any, bound: dict[str, forms.Form]) -> list[Row]:
+def _checklist_rows(application: App, page: CasePage, user: AnyUser, bound: dict[str, forms.Form]) -> list[Row]:
     may_record = checklist_may_record(user=user, application=application)
     rows = []
     for item in page.checklist:
@@ -112,7 +113,7 @@ def _checklist_rows(application: App, page: CasePage, user: Any, bound: dict[str
     return rows
 
 
-def _hit_row(application: App, hit: ScreeningHit, user: Any, bound: dict[str, forms.Form]) -> Row:
+def _hit_row(application: App, hit: ScreeningHit, user: AnyUser, bound: dict[str, forms.Form]) -> Row:
     # The service also refuses once the case is at an end; the page does not offer what would be refused.
     may = application.status not in TERMINAL_STATUSES and rules.has_perm("screening.adjudicate_hit", user, hit)
     key = f"hit-{hit.pk}"
@@ -161,7 +162,7 @@ def render_case(
 
 
 class CaseView(RegulatorRequiredMixin, View):
-    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def get(self, request: SignedInRequest, reference: str) -> HttpResponse:
         return render_case(request, _case_or_404(reference))
 
 
@@ -224,7 +225,7 @@ class SectionView(RegulatorRequiredMixin, View):
 class ChecklistItemView(SectionView):
     section = "checklist"
 
-    def post(self, request: HttpRequest, reference: str, area: str) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str, area: str) -> HttpResponse:
         if area not in ChecklistArea.values:
             raise Http404(_("No such checklist area."))
         application = _case_or_404(reference)
@@ -244,7 +245,7 @@ class ChecklistItemView(SectionView):
 class NoteAddView(SectionView):
     section = "notes"
 
-    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str) -> HttpResponse:
         application = _case_or_404(reference)
         return self.respond(
             request,
@@ -259,7 +260,7 @@ class NoteAddView(SectionView):
 class HitAdjudicateView(SectionView):
     section = "people"
 
-    def post(self, request: HttpRequest, reference: str, hit_id: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, reference: str, hit_id: int) -> HttpResponse:
         application = _case_or_404(reference)
         hit = get_object_or_404(ScreeningHit, pk=hit_id, application=application)
         key = f"hit-{hit.pk}"
@@ -280,7 +281,7 @@ class DocumentDownloadView(LoginRequiredMixin, View):
     the rules decide, not the workspace's door, so the applicant portal can link here too. Every download
     is in the audit trail."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+    def get(self, request: SignedInRequest, pk: int) -> HttpResponseBase:
         document = get_object_or_404(Document.objects.select_related("application", "document_type"), pk=pk)
         # A NotPermitted is the 403 page with its reason (vasp_licensing.pages.RefusalMiddleware).
         return document_response(document_download(document=document, actor=request.user))

@@ -9,7 +9,7 @@ manager. Firm users get 403, anonymous visitors the sign-in page (RegulatorRequi
 import csv
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.signed_in import SignedInRequest
 from reviews import charts
 from reviews.selectors.dashboards import Cell, Figure, dashboard_figure, dashboard_figures
 from reviews.views.access import RegulatorRequiredMixin
@@ -69,7 +70,7 @@ class DashboardView(RegulatorRequiredMixin, TemplateView):
 
 
 class DashboardCsvView(RegulatorRequiredMixin, View):
-    def get(self, request: HttpRequest, chart: str) -> HttpResponse:
+    def get(self, request: SignedInRequest, chart: str) -> HttpResponse:
         figure = dashboard_figure(slug=chart)
         if figure is None:
             raise Http404(_("No such chart."))

@@ -21,6 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.signed_in import AnyUser, SignedInRequest
 from applications.models import Licence
 from reviews.forms import licences as licence_forms
 from reviews.models import LicenceChange, LicenceChangeAction
@@ -53,7 +54,7 @@ def _licence_or_404(number: str) -> Licence:
 
 
 class LicenceListView(RegulatorRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: SignedInRequest) -> HttpResponse:
         filter_form = licence_forms.LicenceFilterForm(request.GET)
         status = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""
         page = Paginator(licence_list(status=status or None), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -126,14 +127,14 @@ def render_licence(
 
 
 class LicenceView(RegulatorRequiredMixin, View):
-    def get(self, request: HttpRequest, number: str) -> HttpResponse:
+    def get(self, request: SignedInRequest, number: str) -> HttpResponse:
         return render_licence(request, _licence_or_404(number))
 
 
 class LicenceChangeProposeView(RegulatorRequiredMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, number: str) -> HttpResponse:
+    def post(self, request: SignedInRequest, number: str) -> HttpResponse:
         licence = _licence_or_404(number)
         offered = _proposals(licence, request.user)
         form = licence_forms.LicenceChangeProposeForm(request.POST, prefix="propose", licence=licence, offered=offered)

@@ -13,7 +13,6 @@ back button and a shared link give the same page.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,7 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.models import User
 from accounts.rules import is_licensing_manager
+from accounts.signed_in import SignedInRequest
 from applications.models import LicenceApplication
 from applications.services import application_assign
 from reviews.forms.queues import AssignForm, QueueFilterForm, officer_name
@@ -89,7 +90,7 @@ class QueueRow:
 class QueueView(RegulatorRequiredMixin, View):
     """One queue; the default one at the workspace's front door."""
 
-    def get(self, request: HttpRequest, queue: str | None = None) -> HttpResponse:
+    def get(self, request: SignedInRequest, queue: str | None = None) -> HttpResponse:
         user = request.user
         visible = queues_visible_to(user=user)
         current = self._queue(queue, user=user, visible=visible)
@@ -129,7 +130,7 @@ class QueueView(RegulatorRequiredMixin, View):
         return response
 
     @staticmethod
-    def _queue(slug: str | None, *, user: Any, visible: list[Queue]) -> Queue:
+    def _queue(slug: str | None, *, user: User, visible: list[Queue]) -> Queue:
         if slug is None:
             return queue_default_for(user=user)
         try:
@@ -141,7 +142,7 @@ class QueueView(RegulatorRequiredMixin, View):
         return queue
 
     @staticmethod
-    def _tabs(*, user: Any, current: Queue, now: datetime) -> list[QueueTab]:
+    def _tabs(*, user: User, current: Queue, now: datetime) -> list[QueueTab]:
         counts = queue_counts(user=user, now=now)
         return [
             QueueTab(queue, count, reverse("reviews:queue_named", args=[queue.value]), queue == current)
@@ -190,7 +191,7 @@ def _rows(page: Page, *, now: datetime) -> list[QueueRow]:
 class AssignView(RegulatorRequiredMixin, View):
     """Assigns the ticked cases (one or many) to an officer, to the suggestion, or to nobody."""
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: SignedInRequest) -> HttpResponse:
         user = request.user
         if not is_licensing_manager(user):
             raise PermissionDenied(_("Only a licensing manager may assign cases."))
