@@ -17,7 +17,6 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
-from accounts.signed_in import AnyUser
 from applications.forms import WorkflowForm
 from reviews.workflow import Workflow
 from vasp_licensing.pages import submit

@@ -23,8 +23,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.models import User
 from accounts.rules import is_auditor, is_case_officer, is_senior_officer
+from accounts.signed_in import AnyUser, SignedInRequest
 from applications.choices import TERMINAL_STATUSES, ApplicationStatus
 from applications.models import Document, LicenceApplication
 from applications.rules import made_a_recommendation

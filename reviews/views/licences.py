@@ -21,7 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.signed_in import AnyUser, SignedInRequest
+from accounts.signed_in import SignedInRequest
 from applications.models import Licence
 from reviews.forms import licences as licence_forms
 from reviews.models import LicenceChange, LicenceChangeAction
