@@ -40,8 +40,8 @@ def _site_on_another_port(settings):
     cache.clear()
 
 
-def links_in(text: str) -> list[str]:
-    return re.findall(r"https?://[^\s\"']+", text)
+def links_in(text: object) -> list[str]:
+    return re.findall(r"https?://[^\s\"']+", str(text))
 
 
 @pytest.mark.parametrize("site_url", ["http://example.test:8101", "http://example.test:8101/"])
