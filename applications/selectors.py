@@ -259,18 +259,20 @@ def applications_for_firm(*, firm_id: int) -> QuerySet[LicenceApplication]:
     return LicenceApplication.objects.filter(firm_id=firm_id).select_related("licence_type")
 
 
-def licences_with_conditions() -> QuerySet[Licence]:
-    """Licences with their firm, type and the conditions in force (as conditions_in_force), in three queries."""
-    return Licence.objects.select_related("firm", "licence_type").prefetch_related(
-        Prefetch(
-            "conditions",
-            queryset=LicenceCondition.objects.filter(lifted_at__isnull=True),
-            to_attr="conditions_in_force",
-        )
+def conditions_in_force(lookup: str = "conditions") -> Prefetch:
+    """Prefetch a licence's conditions not lifted, as `conditions_in_force`; lookup reaches the licence's."""
+    return Prefetch(
+        lookup, queryset=LicenceCondition.objects.filter(lifted_at__isnull=True), to_attr="conditions_in_force"
     )
 
 
-def licence_for_verification(*, number: str) -> Licence | None:
+def licences_with_conditions() -> QuerySet[Licence]:
+    """Licences with their firm, type and the conditions in force (as conditions_in_force), in three queries."""
+    return Licence.objects.select_related("firm", "licence_type").prefetch_related(conditions_in_force())
+
+
+def register_licence(*, number: str) -> Licence | None:
+    """One licence of the public register (the page and the bank's verification), with its conditions in force."""
     return licences_with_conditions().filter(number=number).first()
 
 
@@ -291,9 +293,13 @@ def register_search(licences: QuerySet[Licence], text: str) -> QuerySet[Licence]
     text = text.strip()
     if not text:
         return licences
-    return licences.filter(
-        Q(number__icontains=text)
-        | Q(firm__legal_name_en__icontains=text)
+    return licences.filter(Q(number__icontains=text) | _firm_named(text))
+
+
+def _firm_named(text: str) -> Q:
+    """The register's firm search: either legal name, or the exact registration number."""
+    return (
+        Q(firm__legal_name_en__icontains=text)
         | Q(firm__legal_name_zh__icontains=text)
         | Q(firm__registration_number__iexact=text)
     )
@@ -327,7 +333,7 @@ def application_transitions_open(*, application: LicenceApplication, user: AnyUs
     return transitions_open(obj=application, user=user, names=application_transition_names())
 
 
-# --- The public register page (applications/portal/register) ------------------------------------
+# --- The public register page (portal/register) ------------------------------------------------
 
 REGISTER_CLOSED_STATUSES = (
     choices.ApplicationStatus.RETURNED,
@@ -367,18 +373,8 @@ def register_closed_applications(
         applications = applications.filter(licence_type__code=licence_type)
     text = search.strip()
     if text:
-        applications = applications.filter(
-            Q(reference__icontains=text)
-            | Q(firm__legal_name_en__icontains=text)
-            | Q(firm__legal_name_zh__icontains=text)
-            | Q(firm__registration_number__iexact=text)
-        )
+        applications = applications.filter(Q(reference__icontains=text) | _firm_named(text))
     return applications
-
-
-def register_licence(*, number: str) -> Licence | None:
-    """One licence of the public register, with its conditions in force (as conditions_in_force)."""
-    return licences_with_conditions().filter(number=number).first()
 
 
 def licence_status_history(*, licence: Licence) -> list[Any]:

@@ -9,7 +9,8 @@ from django_fsm_log.models import StateLog
 
 from accounts.signed_in import AnyUser
 from applications.choices import PersonRoleKind
-from applications.models import Firm, LicenceCondition, Person
+from applications.models import Firm, Person
+from applications.selectors import conditions_in_force
 from banking.choices import DeliveryStatus
 from banking.models import PartnerBank, Referral, ReferralAnswer
 
@@ -43,18 +44,10 @@ def referral_data_pack_queryset(*, bank: PartnerBank) -> QuerySet[Referral]:
         )
         .prefetch_related(
             Prefetch("firm__people", queryset=people),
-            Prefetch(
-                "application__licence__conditions",
-                queryset=LicenceCondition.objects.filter(lifted_at__isnull=True),
-                to_attr="conditions_in_force",
-            ),
+            conditions_in_force("application__licence__conditions"),
             Prefetch("answers", queryset=ReferralAnswer.objects.order_by("created_at", "pk")),
         )
     )
-
-
-def referral_get_for_bank(*, bank: PartnerBank, public_id: Any) -> Referral | None:
-    return referral_data_pack_queryset(bank=bank).filter(public_id=public_id).first()
 
 
 def people_in_role(referral: Referral, role: str) -> list[tuple[Person, Any]]:
@@ -72,11 +65,6 @@ def failing_deliveries(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": DeliveryStatus.FAILED}) | Q(
         **{f"{prefix}status": DeliveryStatus.PENDING, f"{prefix}last_error__gt": ""}
     )
-
-
-def webhook_endpoints_failing() -> QuerySet[PartnerBank]:
-    """Banks with a delivery that gave up or is retrying after a failure."""
-    return PartnerBank.objects.filter(failing_deliveries("deliveries__")).distinct()
 
 
 # --- The applicant portal: a firm follows its referrals ---------------------------------------------

@@ -38,7 +38,7 @@ class LicenceVerificationView(APIView):
         responses={200: LicenceVerificationSerializer, **problem_responses(401, 403, 404, 429)},
     )
     def get(self, request: Request, number: str) -> Response:
-        licence = selectors.licence_for_verification(number=number)
+        licence = selectors.register_licence(number=number)
         if licence is None:
             raise NotFound(f"No licence numbered {number!r} was ever granted.")
         return Response(LicenceVerificationSerializer(licence).data)
