@@ -2,8 +2,14 @@ import os
 
 import pytest
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
 from tests.builders import Case, Regulators, advance, complete_draft
+
+# The full search in CI's service pass (make test-services), a lighter one in make test and by hand.
+hypothesis_settings.register_profile("ci", max_examples=100, stateful_step_count=30)
+hypothesis_settings.register_profile("dev", max_examples=20, stateful_step_count=10)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True)
