@@ -51,11 +51,11 @@ run: seed
 
 ## The whole test suite on the embedded defaults.
 test: install browser
-	$(PY) -m pytest -n $(PYTEST_WORKERS)
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-dev} $(PY) -m pytest -n $(PYTEST_WORKERS)
 
 ## The same suite against real PostgreSQL and Redis; fails if either is missing.
 test-services: install browser
-	$(SERVICES_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS)
+	$(SERVICES_ENV) HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(PY) -m pytest -n $(PYTEST_WORKERS)
 
 lint: install
 	$(PY) -m ruff check .

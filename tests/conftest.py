@@ -2,8 +2,16 @@ import os
 
 import pytest
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
+from applications.choices import ApplicationStatus as S
+from applications.models import Licence
 from tests.builders import Case, Regulators, advance, complete_draft
+
+# The full search in CI's service pass (make test-services), a lighter one in make test and by hand.
+hypothesis_settings.register_profile("ci", max_examples=100, stateful_step_count=30)
+hypothesis_settings.register_profile("dev", max_examples=20, stateful_step_count=10)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +29,20 @@ def staff(db) -> Regulators:
 @pytest.fixture
 def draft_case(staff) -> Case:
     return complete_draft(staff)
+
+
+@pytest.fixture
+def licensed_case(staff) -> Case:
+    """A case approved through the services; its licence is `licensed_case.application.licence`."""
+    case = advance(complete_draft(staff), S.APPROVED)
+    case.application.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def licence(licensed_case) -> Licence:
+    """The licence of `licensed_case`, the same object as `licensed_case.application.licence`."""
+    return licensed_case.application.licence
 
 
 @pytest.fixture

@@ -6,26 +6,17 @@ import pytest
 from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 from django_htmx.middleware import HtmxDetails
 
-from accounts.mfa import mfa_required, totp_enrol
 from applications.choices import ApplicationStatus as S
 from applications.models import Document
 from applications.validators import InvalidFields
 from tests.builders import Case
+from tests.support import sign_in
 from vasp_licensing.errors import ConditionsNotMet, InvalidTransition, NotPermitted
 from vasp_licensing.pages import permission_denied, refused_status, show_refusal, submit
-
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
-
-
-def sign_in(client: Client, user) -> Client:
-    if mfa_required(user):
-        totp_enrol(user=user, secret=TOTP_SECRET)
-    client.force_login(user)
-    return client
 
 
 def _request(path: str = "/portal/", *, htmx: bool = False, boosted: bool = False):

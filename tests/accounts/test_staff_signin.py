@@ -59,7 +59,8 @@ def regulator(*, totp: bool = True, role: RegulatorRole = RegulatorRole.CASE_OFF
     return user
 
 
-def sign_in(client, user: User, password: str = TEST_PASSWORD, **extra: str):
+def post_sign_in(client, user: User, password: str = TEST_PASSWORD, **extra: str):
+    """The sign-in form, posted (tests.support.sign_in skips it)."""
     return client.post(LOGIN, {"login": user.email, "password": password, **extra})
 
 
@@ -87,7 +88,7 @@ def signed_in_user_id(client) -> str | None:
 def test_case_officer_without_totp_is_sent_to_totp_setup_from_the_workspace_and_the_admin(client):
     officer = regulator(totp=False)
 
-    response = sign_in(client, officer)
+    response = post_sign_in(client, officer)
 
     assert response.status_code == 302
     assert signed_in_user_id(client) == str(officer.pk)
@@ -107,7 +108,7 @@ def test_htmx_request_of_an_officer_without_totp_is_redirected_by_htmx(client):
 def test_superuser_without_totp_is_sent_to_totp_setup(client):
     superuser = User.objects.create_superuser(email="root@regulator.example", password=TEST_PASSWORD)
     email_verify(user=superuser)
-    sign_in(client, superuser)
+    post_sign_in(client, superuser)
 
     response = client.get("/admin/")
 
@@ -116,7 +117,7 @@ def test_superuser_without_totp_is_sent_to_totp_setup(client):
 
 def test_officer_sets_up_totp_sees_recovery_codes_and_then_reaches_the_admin(client):
     officer = regulator(totp=False)
-    sign_in(client, officer)
+    post_sign_in(client, officer)
 
     page = open_totp_setup(client)
     assert page.status_code == 200
@@ -138,7 +139,7 @@ def test_officer_sets_up_totp_sees_recovery_codes_and_then_reaches_the_admin(cli
 
 def test_wrong_code_at_setup_activates_nothing(client):
     officer = regulator(totp=False)
-    sign_in(client, officer)
+    post_sign_in(client, officer)
     open_totp_setup(client)
 
     response = client.post(TOTP_SETUP, {"code": "000000"})
@@ -150,7 +151,7 @@ def test_wrong_code_at_setup_activates_nothing(client):
 
 def test_regulator_cannot_switch_totp_off(client):
     officer = regulator()
-    sign_in(client, officer)
+    post_sign_in(client, officer)
     enter_code(client, code_for(SECRET))
 
     deactivate = reverse("mfa_deactivate_totp")
@@ -172,7 +173,7 @@ def test_regulator_cannot_switch_totp_off(client):
 def test_password_then_code_signs_a_case_officer_in(client):
     officer = regulator()
 
-    response = sign_in(client, officer)
+    response = post_sign_in(client, officer)
 
     assert (response.status_code, response["Location"]) == (302, MFA_AUTHENTICATE)
     assert signed_in_user_id(client) is None  # the password alone is not enough
@@ -184,7 +185,7 @@ def test_password_then_code_signs_a_case_officer_in(client):
 
 def test_wrong_code_is_refused(client):
     officer = regulator()
-    sign_in(client, officer)
+    post_sign_in(client, officer)
 
     response = enter_code(client, "123456" if code_for(SECRET) != "123456" else "654321")
 
@@ -196,11 +197,11 @@ def test_wrong_code_is_refused(client):
 def test_a_code_is_accepted_only_once(client):
     officer = regulator()
     code = code_for(SECRET)
-    sign_in(client, officer)
+    post_sign_in(client, officer)
     enter_code(client, code)
     client.post(reverse("account_logout"))
 
-    sign_in(client, officer)
+    post_sign_in(client, officer)
     response = enter_code(client, code)
 
     assert "Incorrect code." in response.content.decode()
@@ -210,12 +211,12 @@ def test_a_code_is_accepted_only_once(client):
 def test_recovery_code_signs_in_once(client):
     officer = regulator(totp=False)
     codes = totp_enrol(user=officer, secret=SECRET)
-    sign_in(client, officer)
+    post_sign_in(client, officer)
     enter_code(client, codes[0])
     assert signed_in_user_id(client) == str(officer.pk)
     client.post(reverse("account_logout"))
 
-    sign_in(client, officer)
+    post_sign_in(client, officer)
     refused = enter_code(client, codes[0])
 
     assert "Incorrect code." in refused.content.decode()
@@ -226,7 +227,7 @@ def test_recovery_code_signs_in_once(client):
 
 def test_admin_pages_are_reached_only_after_the_second_factor(client):
     officer = regulator()
-    sign_in(client, officer)
+    post_sign_in(client, officer)
 
     response = client.get("/admin/")
 
@@ -240,10 +241,10 @@ def test_admin_pages_are_reached_only_after_the_second_factor(client):
 def test_too_many_failed_sign_ins_are_refused_even_with_the_right_password(client):
     officer = regulator()
     for _ in range(5):
-        response = sign_in(client, officer, password="not-the-password")
+        response = post_sign_in(client, officer, password="not-the-password")
         assert "Too many failed login attempts" not in response.content.decode()
 
-    response = sign_in(client, officer)
+    response = post_sign_in(client, officer)
 
     assert response.status_code == 200
     assert "Too many failed login attempts" in response.content.decode()
@@ -253,7 +254,7 @@ def test_too_many_failed_sign_ins_are_refused_even_with_the_right_password(clien
 
 def test_too_many_wrong_codes_stop_the_code_step(client):
     officer = regulator()
-    sign_in(client, officer)
+    post_sign_in(client, officer)
     for _ in range(5):
         enter_code(client, "000000")
 
@@ -269,7 +270,7 @@ def test_too_many_wrong_codes_stop_the_code_step(client):
 def test_a_session_idle_longer_than_the_limit_is_signed_out(client, settings):
     settings.SESSION_COOKIE_AGE = 30 * 60  # the default of SESSION_IDLE_TIMEOUT_SECONDS
     officer = regulator()
-    sign_in(client, officer)
+    post_sign_in(client, officer)
     enter_code(client, code_for(SECRET))
     assert client.get("/admin/").status_code == 200
 
@@ -284,7 +285,7 @@ def test_a_session_idle_longer_than_the_limit_is_signed_out(client, settings):
 def test_activity_keeps_the_session_alive(client, settings):
     settings.SESSION_COOKIE_AGE = 30 * 60
     officer = regulator()
-    sign_in(client, officer)
+    post_sign_in(client, officer)
     enter_code(client, code_for(SECRET))
     start = timezone.now()
 
@@ -300,13 +301,13 @@ def test_demo_staff_sign_in_with_the_printed_totp_secret_or_a_recovery_code(clie
     staff = ensure_staff(password=DEFAULT_DEMO_PASSWORD)
     officer = staff.case_officers[0]
 
-    sign_in(client, officer, password=DEFAULT_DEMO_PASSWORD)
+    post_sign_in(client, officer, password=DEFAULT_DEMO_PASSWORD)
     enter_code(client, code_for(staff.totp_secret))
     assert signed_in_user_id(client) == str(officer.pk)
     assert client.get("/admin/").status_code == 200
     client.post(reverse("account_logout"))
 
-    sign_in(client, staff.admin, password=DEFAULT_DEMO_PASSWORD)
+    post_sign_in(client, staff.admin, password=DEFAULT_DEMO_PASSWORD)
     enter_code(client, staff.recovery_codes[0])
     assert signed_in_user_id(client) == str(staff.admin.pk)
 
@@ -318,7 +319,7 @@ def test_demo_firm_users_get_verified_addresses_and_preparers_sign_in_without_a_
     assert demo_emails_verify() == 1
 
     assert not EmailAddress.objects.filter(user=outsider).exists()
-    response = sign_in(client, preparer)
+    response = post_sign_in(client, preparer)
     assert (response.status_code, response["Location"]) == (302, reverse("home"))
     assert signed_in_user_id(client) == str(preparer.pk)
 
@@ -331,7 +332,7 @@ def test_firm_user_signs_in_without_mfa(client):
     preparer = member(FirmFactory(), FirmRole.PREPARER)
     email_verify(user=preparer)
 
-    response = sign_in(client, preparer)
+    response = post_sign_in(client, preparer)
 
     assert (response.status_code, response["Location"]) == (302, reverse("home"))
     assert signed_in_user_id(client) == str(preparer.pk)
@@ -343,7 +344,7 @@ def test_firm_admin_without_totp_signs_in_and_is_sent_to_totp_setup(client):
     firm_admin = member(FirmFactory(), FirmRole.FIRM_ADMIN, totp=False)
     email_verify(user=firm_admin)
 
-    response = sign_in(client, firm_admin)
+    response = post_sign_in(client, firm_admin)
 
     assert (response.status_code, response["Location"]) == (302, reverse("home"))
     assert signed_in_user_id(client) == str(firm_admin.pk)
@@ -355,7 +356,7 @@ def test_firm_admin_with_totp_signs_in_with_password_then_code(client):
     firm_admin = member(FirmFactory(), FirmRole.FIRM_ADMIN)  # the factory enrols TEST_TOTP_SECRET, here SECRET
     email_verify(user=firm_admin)
 
-    response = sign_in(client, firm_admin)
+    response = post_sign_in(client, firm_admin)
 
     assert (response.status_code, response["Location"]) == (302, MFA_AUTHENTICATE)
     assert signed_in_user_id(client) is None
@@ -368,7 +369,7 @@ def test_unverified_address_cannot_sign_in(client):
     firm_admin = member(FirmFactory(), FirmRole.FIRM_ADMIN)
     EmailAddress.objects.create(user=firm_admin, email=firm_admin.email, verified=False, primary=True)
 
-    response = sign_in(client, firm_admin)
+    response = post_sign_in(client, firm_admin)
 
     assert (response.status_code, response["Location"]) == (302, reverse("account_email_verification_sent"))
     assert signed_in_user_id(client) is None

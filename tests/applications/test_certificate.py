@@ -8,20 +8,12 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from applications import services
-from applications.choices import ApplicationStatus as S
 from applications.models import Licence, LicenceCondition
 from applications.services.certificates import CertificateContent, certificate_render
 from audit.models import AuditEvent
-from tests.applications.test_portal_case import sign_in
-from tests.builders import Case
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def licensed(case_in) -> tuple[Case, Licence]:
-    case = case_in(S.APPROVED)
-    return case, Licence.objects.get(application=case.application)
 
 
 def certificate_url(licence: Licence) -> str:
@@ -33,8 +25,8 @@ def pdf_text(content: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
 
 
-def test_certificate_is_a_pdf_with_the_number_the_firm_and_every_condition(client, licensed):
-    case, licence = licensed
+def test_certificate_is_a_pdf_with_the_number_the_firm_and_every_condition(client, licensed_case, licence):
+    case = licensed_case
     LicenceCondition.objects.create(
         licence=licence, text="Keep 98% of client assets in cold storage.", imposed_at=licence.granted_at
     )
@@ -51,8 +43,8 @@ def test_certificate_is_a_pdf_with_the_number_the_firm_and_every_condition(clien
     assert "NOT IN FORCE" not in text
 
 
-def test_certificate_is_served_as_a_private_attachment(client, licensed):
-    case, licence = licensed
+def test_certificate_is_served_as_a_private_attachment(client, licensed_case, licence):
+    case = licensed_case
     response = sign_in(client, case.preparer).get(certificate_url(licence))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{licence.number}.pdf"'
@@ -60,22 +52,22 @@ def test_certificate_is_served_as_a_private_attachment(client, licensed):
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_certificate_download_is_audited(client, licensed):
-    case, licence = licensed
+def test_certificate_download_is_audited(client, licensed_case, licence):
+    case = licensed_case
     sign_in(client, case.preparer).get(certificate_url(licence))
     event = AuditEvent.objects.get(action="licence.certificate_download")
     assert (event.actor, event.object_id) == (case.preparer, str(licence.pk))
 
 
-def test_certificate_of_a_suspended_licence_says_it_is_not_in_force(client, licensed):
-    case, licence = licensed
+def test_certificate_of_a_suspended_licence_says_it_is_not_in_force(client, licensed_case, licence):
+    case = licensed_case
     services.licence_suspend(licence=licence, actor=case.staff.licensing_manager, reasons="Custody breach.")
     text = pdf_text(sign_in(client, case.preparer).get(certificate_url(licence)).content)
     assert "NOT IN FORCE — SUSPENDED" in text
 
 
-def test_certificate_leaves_out_lifted_conditions(client, licensed):
-    case, licence = licensed
+def test_certificate_leaves_out_lifted_conditions(client, licensed_case, licence):
+    case = licensed_case
     old = licence.conditions.get()
     services.licence_conditions_vary(
         licence=licence, actor=case.staff.licensing_manager, reasons="Matured.", impose=["New rule."], lift=[old.pk]
@@ -85,14 +77,13 @@ def test_certificate_leaves_out_lifted_conditions(client, licensed):
     assert old.text not in text
 
 
-def test_certificate_is_404_for_another_firms_user_and_nothing_is_audited(client, licensed):
-    case, licence = licensed
+def test_certificate_is_404_for_another_firms_user_and_nothing_is_audited(client, licensed_case, licence):
+    case = licensed_case
     assert sign_in(client, case.other_firm_admin).get(certificate_url(licence)).status_code == 404
     assert not AuditEvent.objects.filter(action="licence.certificate_download").exists()
 
 
-def test_certificate_sends_anonymous_visitors_to_sign_in(client, licensed):
-    _case, licence = licensed
+def test_certificate_sends_anonymous_visitors_to_sign_in(client, licence):
     response = client.get(certificate_url(licence))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))

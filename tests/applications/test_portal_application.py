@@ -4,21 +4,15 @@ import pytest
 from django.urls import reverse
 
 from accounts.choices import FirmRole
-from accounts.mfa import totp_enrol
 from applications import services
 from applications.choices import ApplicationStatus as S
 from applications.models import ApplicationSnapshot, Document, LicenceApplication, LicenceType, Person
 from applications.selectors import application_missing_items, application_progress
 from audit.models import AuditEvent
-from tests.factories import TEST_TOTP_SECRET, FirmFactory, member, person_with_roles
+from tests.factories import FirmFactory, member, person_with_roles
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-def sign_in(client, user):
-    totp_enrol(user=user, secret=TEST_TOTP_SECRET)
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -7,11 +7,9 @@ from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.mfa import mfa_required, totp_enrol
 from applications import services
 from applications.choices import ApplicationStatus as S
 from applications.models import Document, LicenceApplication
@@ -21,19 +19,11 @@ from reviews.services import information_item_answer
 from reviews.services.checklist import checklist_item_record
 from reviews.services.notes import note_add
 from tests.builders import Case, pdf_upload
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 QUESTIONS = ["Explain cold wallet key ceremonies.", "Provide the insurer's letter."]
-
-
-def sign_in(client: Client, user) -> Client:
-    """Firm admins and regulators must have TOTP (accounts.mfa): give it, then a session."""
-    if mfa_required(user):
-        totp_enrol(user=user, secret=TOTP_SECRET)
-    client.force_login(user)
-    return client
 
 
 def text_of(response) -> str:

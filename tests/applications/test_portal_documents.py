@@ -10,22 +10,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from accounts.mfa import has_totp, mfa_required, totp_enrol
 from applications.models import Document, DocumentFinding, DocumentType, Person
 from audit.models import AuditEvent
 from tests.builders import MINIMAL_PDF, pdf_upload
-from tests.factories import TEST_TOTP_SECRET, PersonFactory
+from tests.factories import PersonFactory
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
 PLAN = "doc-business_plan"  # the business plan requirement: its section id and its form's prefix
-
-
-def sign_in(client, user):
-    if mfa_required(user) and not has_totp(user):
-        totp_enrol(user=user, secret=TEST_TOTP_SECRET)  # firm admins use the portal with TOTP only
-    client.force_login(user)
-    return client
 
 
 def documents_url(case):

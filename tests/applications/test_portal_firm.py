@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 
 from accounts.choices import FirmRole
-from accounts.mfa import totp_enrol
 from accounts.models import FirmMembership
 from applications import services
 from applications.choices import ApplicationStatus as S
@@ -14,19 +13,13 @@ from applications.models import Firm, LicenceApplication, LicenceType
 from applications.services.firms import FIRM_FIELDS, IDENTITY_FIELDS
 from applications.validators import InvalidFields, lei_with_check_digits
 from audit.models import AuditEvent
-from tests.factories import TEST_TOTP_SECRET, FirmFactory, UserFactory, member
+from tests.factories import FirmFactory, UserFactory, member
+from tests.support import sign_in
 from vasp_licensing.errors import NotPermitted, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 
 VALID_LEI = lei_with_check_digits("549300ABCDEFGHIJ12")
-
-
-def sign_in(client, user):
-    """Firm admins use the portal only with TOTP set up (accounts.mfa); enrol everyone, as if they had."""
-    totp_enrol(user=user, secret=TEST_TOTP_SECRET)
-    client.force_login(user)
-    return client
 
 
 def firm_post(**overrides):

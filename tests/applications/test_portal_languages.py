@@ -15,10 +15,11 @@ from django.utils import translation
 
 from accounts.choices import FirmRole
 from applications.models import Document, DocumentType, Firm, Person
-from tests.applications.test_portal_firm import firm_post, sign_in
+from tests.applications.test_portal_firm import firm_post
 from tests.applications.test_portal_people import person_post
 from tests.builders import MINIMAL_PDF
 from tests.factories import FirmFactory, UserFactory, member, person_with_roles
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 

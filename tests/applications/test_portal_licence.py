@@ -5,26 +5,19 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 
 from applications import services
-from applications.choices import ApplicationStatus as S
 from applications.models import Licence
-from tests.applications.test_portal_case import sign_in, text_of
-from tests.builders import Case
+from tests.applications.test_portal_case import text_of
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def licensed(case_in) -> tuple[Case, Licence]:
-    case = case_in(S.APPROVED)
-    return case, Licence.objects.get(application=case.application)
 
 
 def licence_url(licence: Licence) -> str:
     return reverse("portal:licence", args=[licence.number])
 
 
-def test_licence_page_shows_number_type_status_grant_date_and_conditions(client, licensed):
-    case, licence = licensed
+def test_licence_page_shows_number_type_status_grant_date_and_conditions(client, licensed_case, licence):
+    case = licensed_case
     response = sign_in(client, case.preparer).get(licence_url(licence))
     assert response.status_code == 200
     page = text_of(response)
@@ -36,16 +29,16 @@ def test_licence_page_shows_number_type_status_grant_date_and_conditions(client,
     assert case.firm.legal_name_en in page
 
 
-def test_licence_page_links_to_the_certificate_banking_and_the_case(client, licensed):
-    case, licence = licensed
+def test_licence_page_links_to_the_certificate_banking_and_the_case(client, licensed_case, licence):
+    case = licensed_case
     html = sign_in(client, case.preparer).get(licence_url(licence)).content.decode()
     assert reverse("portal:licence_certificate", args=[licence.number]) in html
     assert reverse("portal:banking", args=[case.firm.pk]) in html
     assert reverse("portal:case", args=[case.application.reference]) in html
 
 
-def test_licence_page_lists_lifted_conditions_with_their_dates(client, licensed):
-    case, licence = licensed
+def test_licence_page_lists_lifted_conditions_with_their_dates(client, licensed_case, licence):
+    case = licensed_case
     old = licence.conditions.get()
     services.licence_conditions_vary(
         licence=licence,
@@ -69,33 +62,34 @@ def test_licence_page_lists_lifted_conditions_with_their_dates(client, licensed)
         ("licence_revoke", "The licence is revoked"),
     ],
 )
-def test_licence_page_explains_a_licence_not_in_force_with_its_reasons(client, licensed, change, explanation):
-    case, licence = licensed
+def test_licence_page_explains_a_licence_not_in_force_with_its_reasons(
+    client, licensed_case, licence, change, explanation
+):
+    case = licensed_case
     getattr(services, change)(licence=licence, actor=case.staff.licensing_manager, reasons="Custody breach found.")
     page = text_of(sign_in(client, case.preparer).get(licence_url(licence)))
     assert explanation in page
     assert "Reasons: Custody breach found." in page
 
 
-def test_licence_page_explains_a_surrendered_licence(client, licensed):
-    case, licence = licensed
+def test_licence_page_explains_a_surrendered_licence(client, licensed_case, licence):
+    case = licensed_case
     services.licence_surrender(licence=licence, actor=case.firm_admin, reasons="Leaving the market.")
     page = text_of(sign_in(client, case.preparer).get(licence_url(licence)))
     assert "Your firm surrendered the licence" in page
 
 
-def test_licence_page_is_404_for_another_firms_user(client, licensed):
-    case, licence = licensed
+def test_licence_page_is_404_for_another_firms_user(client, licensed_case, licence):
+    case = licensed_case
     assert sign_in(client, case.other_firm_admin).get(licence_url(licence)).status_code == 404
 
 
-def test_licence_page_is_404_for_an_unknown_number(client, licensed):
-    case, _licence = licensed
+def test_licence_page_is_404_for_an_unknown_number(client, licensed_case, licence):
+    case = licensed_case
     assert sign_in(client, case.preparer).get(reverse("portal:licence", args=["VATP-1999-9999"])).status_code == 404
 
 
-def test_licence_page_sends_anonymous_visitors_to_sign_in(client, licensed):
-    _case, licence = licensed
+def test_licence_page_sends_anonymous_visitors_to_sign_in(client, licence):
     response = client.get(licence_url(licence))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))

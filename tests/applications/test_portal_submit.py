@@ -3,20 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from accounts.mfa import totp_enrol
 from applications import services
 from applications.choices import ApplicationStatus as S
 from applications.models import ApplicationSnapshot
 from audit.models import AuditEvent
-from tests.factories import TEST_TOTP_SECRET
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-def sign_in(client, user):
-    totp_enrol(user=user, secret=TEST_TOTP_SECRET)
-    client.force_login(user)
-    return client
 
 
 def submit_url(case):

@@ -35,56 +35,51 @@ def many_licences(count: int, *, prefix: str = "TEST") -> list[Licence]:
     return made
 
 
-@pytest.fixture
-def licensed(case_in):
-    case = case_in("approved")
-    case.application.refresh_from_db()
-    return case
-
-
 def body(response) -> str:
     return response.content.decode()
 
 
-def test_register_is_open_to_anonymous_visitors_and_lists_licences(licensed, client):
-    licence = licensed.application.licence
+def test_register_is_open_to_anonymous_visitors_and_lists_licences(licensed_case, client):
+    licence = licensed_case.application.licence
     response = client.get(REGISTER)
     page = body(response)
     assert response.status_code == 200
-    assert licence.number in page and licensed.firm.legal_name_en in page and licensed.firm.legal_name_zh in page
+    assert (
+        licence.number in page and licensed_case.firm.legal_name_en in page and licensed_case.firm.legal_name_zh in page
+    )
     assert reverse("register:licence", args=[licence.number]) in page
     assert "Serve professional investors only." in page  # the condition in force
     assert "<caption>" in page and 'scope="col"' in page
     assert 'role="status"' in page and "1 result" in page
 
 
-def test_register_is_also_open_to_signed_in_firm_users(licensed, client):
-    client.force_login(licensed.preparer)
+def test_register_is_also_open_to_signed_in_firm_users(licensed_case, client):
+    client.force_login(licensed_case.preparer)
     assert client.get(REGISTER).status_code == 200
 
 
 @pytest.mark.parametrize("field", ["number", "legal_name_en", "legal_name_zh", "registration_number"])
-def test_register_search_finds_a_licence_by(field, licensed, client):
+def test_register_search_finds_a_licence_by(field, licensed_case, client):
     many_licences(3)
-    licence = licensed.application.licence
-    text = licence.number if field == "number" else getattr(licensed.firm, field)
+    licence = licensed_case.application.licence
+    text = licence.number if field == "number" else getattr(licensed_case.firm, field)
     page = body(client.get(REGISTER, {"q": text}))
     assert licence.number in page
     assert "TEST-" not in page
     assert "1 result" in page
 
 
-def test_certificate_verification_link_finds_the_licence(licensed, client):
+def test_certificate_verification_link_finds_the_licence(licensed_case, client):
     many_licences(2)
-    licence = licensed.application.licence
+    licence = licensed_case.application.licence
     page = body(client.get(f"/register/?q={licence.number}"))
     assert licence.number in page and "1 result" in page
 
 
-def test_register_filters_licences_by_status_and_type(licensed, client):
+def test_register_filters_licences_by_status_and_type(licensed_case, client):
     others = many_licences(2)
-    licence = licensed.application.licence
-    services.licence_suspend(licence=licence, actor=licensed.staff.licensing_manager, reasons="Custody breach")
+    licence = licensed_case.application.licence
+    services.licence_suspend(licence=licence, actor=licensed_case.staff.licensing_manager, reasons="Custody breach")
 
     suspended = body(client.get(REGISTER, {"status": "suspended"}))
     assert licence.number in suspended and others[0].number not in suspended
@@ -94,9 +89,9 @@ def test_register_filters_licences_by_status_and_type(licensed, client):
     assert licence.number not in none_of_that_type and "0 results" in none_of_that_type
 
 
-def test_register_shows_an_error_for_an_unknown_status_and_ignores_it(licensed, client):
+def test_register_shows_an_error_for_an_unknown_status_and_ignores_it(licensed_case, client):
     page = body(client.get(REGISTER, {"status": "bogus"}))
-    assert 'aria-invalid="true"' in page and licensed.application.licence.number in page
+    assert 'aria-invalid="true"' in page and licensed_case.application.licence.number in page
 
 
 def withdrawn_after_submission(case_in):
@@ -178,9 +173,9 @@ def test_register_query_count_does_not_grow_with_rows(show, db, client, django_a
     assert len(many) == len(few)
 
 
-def test_register_licence_page_shows_status_conditions_and_history(licensed, client):
-    licence = licensed.application.licence
-    manager = licensed.staff.licensing_manager
+def test_register_licence_page_shows_status_conditions_and_history(licensed_case, client):
+    licence = licensed_case.application.licence
+    manager = licensed_case.staff.licensing_manager
     services.licence_suspend(licence=licence, actor=manager, reasons="Custody breach under investigation")
     services.licence_reinstate(licence=licence, actor=manager, reasons="Remediated")
 
@@ -188,7 +183,7 @@ def test_register_licence_page_shows_status_conditions_and_history(licensed, cli
     page = body(response)
 
     assert response.status_code == 200
-    assert licence.number in page and licensed.firm.registration_number in page
+    assert licence.number in page and licensed_case.firm.registration_number in page
     assert "Serve professional investors only." in page
     assert "Granted" in page and "Suspended" in page and "Reinstated" in page
     assert "Custody breach" not in page  # the regulator's reasons are not on the public page

@@ -118,9 +118,7 @@ class ApplicationLifecycle(RuleBasedStateMachine):
 def test_random_transitions_by_random_actors_keep_the_invariants():
     run_state_machine_as_test(
         ApplicationLifecycle,
-        settings=settings(
-            max_examples=100,
-            stateful_step_count=30,
+        settings=settings(  # examples and steps: the profile, see tests/conftest.py
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
             derandomize=False,

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from banking import services
 from banking.services import BankCredentials
-from tests.builders import Case, advance, complete_draft
+from tests.builders import Case
 
 ALL_SCOPES = "referrals:read referrals:write licences:read"
 
@@ -74,11 +74,6 @@ def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def licensed_case(staff) -> Case:
-    return advance(complete_draft(staff), "approved")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from accounts import services as account_services
 from accounts.choices import FirmRole
-from accounts.mfa import totp_enrol
 from accounts.models import FirmMembership
 from applications import services as application_services
 from audit.models import AuditEvent
@@ -16,7 +15,8 @@ from banking.models import Referral, ReferralAnswer, WebhookDelivery
 from banking.services.referrals import referral_answer
 from tests.banking.conftest import bank_client, refer
 from tests.builders import advance, complete_draft
-from tests.factories import TEST_TOTP_SECRET, member
+from tests.factories import member
+from tests.support import sign_in
 from vasp_licensing.errors import NotPermitted
 
 WEBHOOK_URL = "https://bank.example.test/webhooks"
@@ -26,12 +26,7 @@ WEBHOOK_URL = "https://bank.example.test/webhooks"
 def client_for(client):
     """A browser signed in as `user` (firm admins with TOTP set up, as they may be required to)."""
 
-    def sign_in(user):
-        totp_enrol(user=user, secret=TEST_TOTP_SECRET)
-        client.force_login(user)
-        return client
-
-    return sign_in
+    return lambda user: sign_in(client, user)
 
 
 def banking_url(firm):

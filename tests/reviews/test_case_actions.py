@@ -13,7 +13,8 @@ from audit.models import AuditEvent
 from reviews.models import ChecklistItem, Decision, InformationRequest, InternalNote, Recommendation
 from screening.models import ScreeningHit
 from tests.builders import Case
-from tests.reviews.test_case_page import case_forms, case_url, sign_in, text_of, with_hit
+from tests.reviews.test_case_page import case_forms, case_url, text_of, with_hit
+from tests.support import sign_in
 from tests.transition_table import ROLES, actor_for
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.mfa import mfa_required, totp_enrol
 from applications.choices import ApplicationStatus as S
 from applications.models import Document, DocumentFinding, DocumentType, Person
 from applications.selectors import application_transitions_open
@@ -24,22 +23,14 @@ from reviews.workflow import APPLICATION
 from screening.models import ScreeningHit
 from screening.services import sanctions_list_load, screening_run
 from tests.builders import MINIMAL_PDF, Case, pdf_upload
+from tests.support import sign_in
 from tests.transition_table import actor_for
 
 pytestmark = pytest.mark.django_db
 
 SAMPLES = Path(__file__).resolve().parents[2] / "screening" / "samples"
 REGULATOR_ROLES = ["assigned_officer", "other_case_officer", "senior_officer", "licensing_manager", "auditor"]
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 FIRM_ROLES = ["firm_admin", "preparer", "other_firm_admin"]
-
-
-def sign_in(client: Client, user) -> Client:
-    """The one place tests sign in: regulators get the TOTP the workspace requires, then a session."""
-    if mfa_required(user):
-        totp_enrol(user=user, secret=TOTP_SECRET)
-    client.force_login(user)
-    return client
 
 
 def case_url(case: Case) -> str:

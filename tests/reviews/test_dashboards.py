@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.mfa import mfa_required, totp_enrol
 from applications import services
 from applications.choices import ApplicationStatus as S
 from applications.models import LicenceApplication
@@ -25,21 +24,13 @@ from reviews.services import information_item_answer
 from screening.choices import EntryKind, HitStatus, ListSource
 from screening.models import SanctionsEntry, ScreeningHit
 from tests.factories import FirmFactory
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
 SVG = "{http://www.w3.org/2000/svg}"
 DASHBOARD = "/workspace/dashboards/"
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 HK = timezone.get_fixed_timezone(8 * 60)
-
-
-def sign_in(client, user):
-    """The one place tests sign in: regulators get the TOTP the workspace requires, then a session."""
-    if mfa_required(user):
-        totp_enrol(user=user, secret=TOTP_SECRET)
-    client.force_login(user)
-    return client
 
 
 def rows_of(slug: str, now: datetime | None = None) -> dict:

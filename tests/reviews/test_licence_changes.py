@@ -24,11 +24,6 @@ from vasp_licensing.errors import InvalidTransition, NotPermitted, ValidationFai
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def licensed(case_in):
-    return case_in("approved")
-
-
 def propose(case, action="suspend", who=None, **kwargs):
     kwargs.setdefault("reasons", "Custody breach.")
     return licence_change_propose(
@@ -36,97 +31,97 @@ def propose(case, action="suspend", who=None, **kwargs):
     )
 
 
-def test_a_proposal_changes_nothing_until_it_is_approved(licensed):
-    change = propose(licensed)
-    licence = licensed.application.licence
+def test_a_proposal_changes_nothing_until_it_is_approved(licensed_case):
+    change = propose(licensed_case)
+    licence = licensed_case.application.licence
     licence.refresh_from_db()
-    assert change.status == C.PROPOSED and change.proposed_by == licensed.staff.licensing_manager
+    assert change.status == C.PROPOSED and change.proposed_by == licensed_case.staff.licensing_manager
     assert licence.status == L.ACTIVE
     assert AuditEvent.objects.filter(action="licence_change.propose", object_id=str(change.pk)).count() == 1
 
 
-def test_approval_by_another_officer_suspends_the_licence_as_its_actor(licensed):
-    change = propose(licensed)
-    approved = licence_change_approve(change=change, actor=licensed.staff.senior_officer, note="Agreed.")
+def test_approval_by_another_officer_suspends_the_licence_as_its_actor(licensed_case):
+    change = propose(licensed_case)
+    approved = licence_change_approve(change=change, actor=licensed_case.staff.senior_officer, note="Agreed.")
 
-    licence = licensed.application.licence
+    licence = licensed_case.application.licence
     licence.refresh_from_db()
     assert licence.status == L.SUSPENDED and licence.status_reason == "Custody breach."
-    assert approved.status == C.APPROVED and approved.decided_by == licensed.staff.senior_officer
+    assert approved.status == C.APPROVED and approved.decided_by == licensed_case.staff.senior_officer
     assert approved.decided_at is not None and approved.decision_note == "Agreed."
     suspend = AuditEvent.objects.get(action="licence.suspend")
-    assert suspend.actor == licensed.staff.senior_officer
+    assert suspend.actor == licensed_case.staff.senior_officer
     assert AuditEvent.objects.filter(action="licence_change.approve", object_id=str(change.pk)).count() == 1
 
 
 @pytest.mark.parametrize("proposer", ["licensing_manager", "senior_officer"])
-def test_approve_refused_to_the_proposer(licensed, proposer):
-    who = getattr(licensed.staff, proposer)
-    change = propose(licensed, who=who)
+def test_approve_refused_to_the_proposer(licensed_case, proposer):
+    who = getattr(licensed_case.staff, proposer)
+    change = propose(licensed_case, who=who)
     with pytest.raises(NotPermitted, match="Four eyes"):
         licence_change_approve(change=change, actor=who)
     with pytest.raises(NotPermitted, match="Four eyes"):
         licence_change_reject(change=change, actor=who, note="No.")
     change.refresh_from_db()
     assert change.status == C.PROPOSED
-    assert licensed.application.licence.status == L.ACTIVE
+    assert licensed_case.application.licence.status == L.ACTIVE
 
 
 @pytest.mark.parametrize("role", ["auditor", "other_case_officer"])
-def test_propose_and_decide_refused_to_other_roles(licensed, role):
-    who = getattr(licensed.staff, role)
+def test_propose_and_decide_refused_to_other_roles(licensed_case, role):
+    who = getattr(licensed_case.staff, role)
     with pytest.raises(NotPermitted):
-        propose(licensed, who=who)
-    change = propose(licensed)
+        propose(licensed_case, who=who)
+    change = propose(licensed_case)
     with pytest.raises(NotPermitted):
         licence_change_approve(change=change, actor=who)
 
 
-def test_propose_refused_to_the_firm_admin(licensed):
+def test_propose_refused_to_the_firm_admin(licensed_case):
     with pytest.raises(NotPermitted):
-        propose(licensed, who=licensed.firm_admin)
+        propose(licensed_case, who=licensed_case.firm_admin)
 
 
-def test_reject_needs_a_note_and_leaves_the_licence_alone(licensed):
-    change = propose(licensed, "revoke")
+def test_reject_needs_a_note_and_leaves_the_licence_alone(licensed_case):
+    change = propose(licensed_case, "revoke")
     with pytest.raises(ValidationFailed):
-        licence_change_reject(change=change, actor=licensed.staff.senior_officer, note="  ")
-    rejected = licence_change_reject(change=change, actor=licensed.staff.senior_officer, note="Not proportionate.")
-    licensed.application.licence.refresh_from_db()
+        licence_change_reject(change=change, actor=licensed_case.staff.senior_officer, note="  ")
+    rejected = licence_change_reject(change=change, actor=licensed_case.staff.senior_officer, note="Not proportionate.")
+    licensed_case.application.licence.refresh_from_db()
     assert rejected.status == C.REJECTED and rejected.decision_note == "Not proportionate."
-    assert licensed.application.licence.status == L.ACTIVE
+    assert licensed_case.application.licence.status == L.ACTIVE
     assert AuditEvent.objects.filter(action="licence_change.reject").count() == 1
     assert not AuditEvent.objects.filter(action="licence.revoke").exists()
 
 
-def test_only_the_proposer_withdraws(licensed):
-    change = propose(licensed)
+def test_only_the_proposer_withdraws(licensed_case):
+    change = propose(licensed_case)
     with pytest.raises(NotPermitted):
-        licence_change_withdraw(change=change, actor=licensed.staff.senior_officer)
-    withdrawn = licence_change_withdraw(change=change, actor=licensed.staff.licensing_manager)
+        licence_change_withdraw(change=change, actor=licensed_case.staff.senior_officer)
+    withdrawn = licence_change_withdraw(change=change, actor=licensed_case.staff.licensing_manager)
     assert withdrawn.status == C.WITHDRAWN
     assert AuditEvent.objects.filter(action="licence_change.withdraw").count() == 1
 
 
-def test_a_decided_change_cannot_be_decided_again(licensed):
-    change = propose(licensed)
-    licence_change_withdraw(change=change, actor=licensed.staff.licensing_manager)
+def test_a_decided_change_cannot_be_decided_again(licensed_case):
+    change = propose(licensed_case)
+    licence_change_withdraw(change=change, actor=licensed_case.staff.licensing_manager)
     with pytest.raises(InvalidTransition):
-        licence_change_approve(change=change, actor=licensed.staff.senior_officer)
+        licence_change_approve(change=change, actor=licensed_case.staff.senior_officer)
     with pytest.raises(InvalidTransition):
-        licence_change_withdraw(change=change, actor=licensed.staff.licensing_manager)
+        licence_change_withdraw(change=change, actor=licensed_case.staff.licensing_manager)
 
 
-def test_one_open_proposal_per_licence(licensed):
-    propose(licensed)
+def test_one_open_proposal_per_licence(licensed_case):
+    propose(licensed_case)
     with pytest.raises(InvalidTransition, match="already proposed"):
-        propose(licensed, "revoke", who=licensed.staff.senior_officer)
+        propose(licensed_case, "revoke", who=licensed_case.staff.senior_officer)
     assert LicenceChange.objects.count() == 1
 
 
-def test_a_new_proposal_after_a_decision(licensed):
-    licence_change_reject(change=propose(licensed), actor=licensed.staff.senior_officer, note="No.")
-    assert propose(licensed, "revoke").status == C.PROPOSED
+def test_a_new_proposal_after_a_decision(licensed_case):
+    licence_change_reject(change=propose(licensed_case), actor=licensed_case.staff.senior_officer, note="No.")
+    assert propose(licensed_case, "revoke").status == C.PROPOSED
 
 
 @pytest.mark.parametrize(
@@ -139,21 +134,21 @@ def test_a_new_proposal_after_a_decision(licensed):
         (L.REVOKED, "vary_conditions"),
     ],
 )
-def test_propose_refused_when_the_action_cannot_follow_from_the_state(licensed, status, action):
-    licence = licensed.application.licence
+def test_propose_refused_when_the_action_cannot_follow_from_the_state(licensed_case, status, action):
+    licence = licensed_case.application.licence
     if status != L.ACTIVE:
-        change = propose(licensed, "suspend" if status == L.SUSPENDED else "revoke")
-        licence_change_approve(change=change, actor=licensed.staff.senior_officer)
+        change = propose(licensed_case, "suspend" if status == L.SUSPENDED else "revoke")
+        licence_change_approve(change=change, actor=licensed_case.staff.senior_officer)
     with pytest.raises(InvalidTransition, match="Cannot"):
-        propose(licensed, action, impose=["Anything."])
+        propose(licensed_case, action, impose=["Anything."])
     assert not LicenceChange.objects.filter(licence=licence, status=C.PROPOSED).exists()
 
 
-def test_reinstatement_of_a_suspended_licence(licensed):
-    licence_change_approve(change=propose(licensed), actor=licensed.staff.senior_officer)
-    change = propose(licensed, "reinstate", who=licensed.staff.senior_officer, reasons="Remedied.")
-    licence_change_approve(change=change, actor=licensed.staff.licensing_manager)
-    licence = licensed.application.licence
+def test_reinstatement_of_a_suspended_licence(licensed_case):
+    licence_change_approve(change=propose(licensed_case), actor=licensed_case.staff.senior_officer)
+    change = propose(licensed_case, "reinstate", who=licensed_case.staff.senior_officer, reasons="Remedied.")
+    licence_change_approve(change=change, actor=licensed_case.staff.licensing_manager)
+    licence = licensed_case.application.licence
     licence.refresh_from_db()
     assert licence.status == L.ACTIVE and licence.status_reason == "Remedied."
 
@@ -167,41 +162,43 @@ def test_reinstatement_of_a_suspended_licence(licensed):
         ({"action": "dissolve"}, "Unknown"),
     ],
 )
-def test_propose_refused_on_bad_input(licensed, kwargs, message):
+def test_propose_refused_on_bad_input(licensed_case, kwargs, message):
     with pytest.raises(ValidationFailed, match=message):
-        propose(licensed, **kwargs)
+        propose(licensed_case, **kwargs)
     assert not LicenceChange.objects.exists()
 
 
-def test_propose_refused_when_lifting_conditions_not_in_force(licensed):
-    other = LicenceCondition.objects.exclude(licence=licensed.application.licence).first()
+def test_propose_refused_when_lifting_conditions_not_in_force(licensed_case):
+    other = LicenceCondition.objects.exclude(licence=licensed_case.application.licence).first()
     bogus = [other.pk] if other else [999_999]
     with pytest.raises(ValidationFailed, match="not in force"):
-        propose(licensed, "vary_conditions", lift=bogus)
+        propose(licensed_case, "vary_conditions", lift=bogus)
 
 
-def test_an_approved_variation_lifts_and_imposes(licensed):
-    licence = licensed.application.licence
+def test_an_approved_variation_lifts_and_imposes(licensed_case):
+    licence = licensed_case.application.licence
     old = licence.conditions.get()
-    change = propose(licensed, "vary_conditions", impose=["Cold storage 98%."], lift=[old.pk], reasons="New rules.")
+    change = propose(
+        licensed_case, "vary_conditions", impose=["Cold storage 98%."], lift=[old.pk], reasons="New rules."
+    )
     assert change.impose == ["Cold storage 98%."] and change.lift == [old.pk]
-    licence_change_approve(change=change, actor=licensed.staff.senior_officer)
+    licence_change_approve(change=change, actor=licensed_case.staff.senior_officer)
 
     old.refresh_from_db()
-    assert old.lifted_by == licensed.staff.senior_officer and old.lifted_at is not None
+    assert old.lifted_by == licensed_case.staff.senior_officer and old.lifted_at is not None
     in_force = licence.conditions.filter(lifted_at__isnull=True)
-    assert [(c.text, c.imposed_by) for c in in_force] == [("Cold storage 98%.", licensed.staff.senior_officer)]
+    assert [(c.text, c.imposed_by) for c in in_force] == [("Cold storage 98%.", licensed_case.staff.senior_officer)]
     assert AuditEvent.objects.filter(action="licence.vary_conditions").count() == 1
 
 
-def test_approval_fails_whole_when_the_licence_service_refuses(licensed):
+def test_approval_fails_whole_when_the_licence_service_refuses(licensed_case):
     """A condition lifted meanwhile: the variation is refused and the proposal stays open."""
-    licence = licensed.application.licence
+    licence = licensed_case.application.licence
     old = licence.conditions.get()
-    change = propose(licensed, "vary_conditions", lift=[old.pk])
+    change = propose(licensed_case, "vary_conditions", lift=[old.pk])
     LicenceCondition.objects.filter(pk=old.pk).update(lifted_at=licence.granted_at)
     with pytest.raises(ValidationFailed):
-        licence_change_approve(change=change, actor=licensed.staff.senior_officer)
+        licence_change_approve(change=change, actor=licensed_case.staff.senior_officer)
     change.refresh_from_db()
     assert change.status == C.PROPOSED and change.decided_by is None
     assert not AuditEvent.objects.filter(action="licence_change.approve").exists()
@@ -211,14 +208,14 @@ def test_approval_fails_whole_when_the_licence_service_refuses(licensed):
     ("action", "cancel_reason"),
     [("suspend", CancelReason.LICENCE_SUSPENDED), ("revoke", CancelReason.LICENCE_REVOKED)],
 )
-def test_approving_a_suspension_or_revocation_cancels_open_bank_referrals(licensed, action, cancel_reason):
+def test_approving_a_suspension_or_revocation_cancels_open_bank_referrals(licensed_case, action, cancel_reason):
     cache.clear()  # banks of different tests share primary keys, hence throttle buckets
-    [referral] = refer(licensed, bank_client("Harbour Bank"))
-    change = propose(licensed, action)
+    [referral] = refer(licensed_case, bank_client("Harbour Bank"))
+    change = propose(licensed_case, action)
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.REQUESTED  # a proposal alone touches nothing
 
-    licence_change_approve(change=change, actor=licensed.staff.senior_officer)
+    licence_change_approve(change=change, actor=licensed_case.staff.senior_officer)
 
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.CANCELLED and referral.cancel_reason == cancel_reason
@@ -238,12 +235,12 @@ def test_approving_a_suspension_or_revocation_cancels_open_bank_referrals(licens
     ],
     ids=["approve", "reject", "withdraw"],
 )
-def test_each_decision_is_a_transition_of_the_change_with_its_state_log_and_audit_event(licensed, decide, status):
-    change = propose(licensed)
-    decided = decide(change, licensed)
+def test_each_decision_is_a_transition_of_the_change_with_its_state_log_and_audit_event(licensed_case, decide, status):
+    change = propose(licensed_case)
+    decided = decide(change, licensed_case)
 
     [log] = StateLog.objects.for_(decided)
     assert (log.source_state, log.state, log.by) == (C.PROPOSED, status, decided.decided_by)
     event = AuditEvent.objects.get(action__startswith="licence_change.", object_id=str(change.pk), before__isnull=False)
     assert (event.before, event.after) == ({"status": "proposed"}, {"status": status})
-    assert "reason" not in event.payload and event.payload["licence"] == licensed.application.licence.number
+    assert "reason" not in event.payload and event.payload["licence"] == licensed_case.application.licence.number

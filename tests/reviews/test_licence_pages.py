@@ -15,7 +15,7 @@ from reviews.models import LicenceChange
 from reviews.models import LicenceChangeStatus as C
 from reviews.services.licence_changes import licence_change_approve, licence_change_propose
 from tests.factories import FirmFactory
-from tests.reviews.test_case_page import sign_in
+from tests.support import sign_in
 from tests.transition_table import actor_for
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +24,6 @@ MAKERS = ["licensing_manager", "senior_officer", "assigned_officer"]  # the assi
 READERS = ["other_case_officer", "auditor"]
 FIRM_ROLES = ["firm_admin", "preparer"]
 LIST_URL = reverse("reviews:licences")
-
-
-@pytest.fixture
-def licensed(case_in):
-    return case_in("approved")
 
 
 def page_url(case) -> str:
@@ -58,47 +53,47 @@ def propose(case, who="licensing_manager", action="suspend"):
 
 
 @pytest.mark.parametrize("role", MAKERS + READERS)
-def test_every_regulator_reads_the_list_and_the_licence(client, licensed, role):
-    sign_in(client, actor_for(licensed, role))
+def test_every_regulator_reads_the_list_and_the_licence(client, licensed_case, role):
+    sign_in(client, actor_for(licensed_case, role))
     listing = client.get(LIST_URL)
-    page = client.get(page_url(licensed))
+    page = client.get(page_url(licensed_case))
 
-    assert listing.status_code == 200 and licensed.application.licence.number in listing.content.decode()
+    assert listing.status_code == 200 and licensed_case.application.licence.number in listing.content.decode()
     assert page.status_code == 200
     body = page.content.decode()
-    assert licensed.firm.legal_name_en in body
-    assert licensed.application.licence.conditions.get().text in body
+    assert licensed_case.firm.legal_name_en in body
+    assert licensed_case.application.licence.conditions.get().text in body
 
 
 @pytest.mark.parametrize("role", FIRM_ROLES)
-def test_firm_users_are_refused_the_licence_pages(client, licensed, role):
-    sign_in(client, actor_for(licensed, role))
+def test_firm_users_are_refused_the_licence_pages(client, licensed_case, role):
+    sign_in(client, actor_for(licensed_case, role))
 
     assert client.get(LIST_URL).status_code == 403
-    assert client.get(page_url(licensed)).status_code == 403
-    assert client.post(propose_url(licensed), {"propose-action": "suspend"}).status_code == 403
+    assert client.get(page_url(licensed_case)).status_code == 403
+    assert client.post(propose_url(licensed_case), {"propose-action": "suspend"}).status_code == 403
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client, licensed):
-    for url in (LIST_URL, page_url(licensed)):
+def test_anonymous_visitors_are_sent_to_sign_in(client, licensed_case):
+    for url in (LIST_URL, page_url(licensed_case)):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_an_unknown_licence_is_not_found(client, licensed):
-    sign_in(client, licensed.staff.auditor)
+def test_an_unknown_licence_is_not_found(client, licensed_case):
+    sign_in(client, licensed_case.staff.auditor)
     assert client.get(reverse("reviews:licence", args=["NOPE-1"])).status_code == 404
 
 
-def test_the_case_page_links_to_the_licence(client, licensed):
-    sign_in(client, licensed.staff.auditor)
-    body = client.get(reverse("reviews:case", args=[licensed.application.reference])).content.decode()
-    assert page_url(licensed) in body
+def test_the_case_page_links_to_the_licence(client, licensed_case):
+    sign_in(client, licensed_case.staff.auditor)
+    body = client.get(reverse("reviews:case", args=[licensed_case.application.reference])).content.decode()
+    assert page_url(licensed_case) in body
 
 
-def test_the_workspace_nav_links_to_the_licences(client, licensed):
-    sign_in(client, licensed.staff.auditor)
+def test_the_workspace_nav_links_to_the_licences(client, licensed_case):
+    sign_in(client, licensed_case.staff.auditor)
     assert f'href="{LIST_URL}"' in client.get(reverse("reviews:queue")).content.decode()
 
 
@@ -106,32 +101,32 @@ def test_the_workspace_nav_links_to_the_licences(client, licensed):
 
 
 @pytest.mark.parametrize("role", MAKERS)
-def test_makers_are_offered_the_propose_form_when_nothing_is_pending(client, licensed, role):
-    body = sign_in(client, actor_for(licensed, role)).get(page_url(licensed)).content.decode()
+def test_makers_are_offered_the_propose_form_when_nothing_is_pending(client, licensed_case, role):
+    body = sign_in(client, actor_for(licensed_case, role)).get(page_url(licensed_case)).content.decode()
     assert forms_on(body) == ["propose"]
-    assert licensed.application.licence.conditions.get().text in body  # a checkbox to lift it
+    assert licensed_case.application.licence.conditions.get().text in body  # a checkbox to lift it
 
 
 @pytest.mark.parametrize("role", READERS)
-def test_readers_are_offered_no_form(client, licensed, role):
-    propose(licensed)
+def test_readers_are_offered_no_form(client, licensed_case, role):
+    propose(licensed_case)
     for _ in range(2):  # with and without a pending change
-        body = sign_in(client, actor_for(licensed, role)).get(page_url(licensed)).content.decode()
+        body = sign_in(client, actor_for(licensed_case, role)).get(page_url(licensed_case)).content.decode()
         assert forms_on(body) == []
         LicenceChange.objects.update(status=C.WITHDRAWN)
 
 
-def test_the_proposer_is_told_another_officer_decides_and_may_only_withdraw(client, licensed):
-    propose(licensed)
-    body = sign_in(client, licensed.staff.licensing_manager).get(page_url(licensed)).content.decode()
+def test_the_proposer_is_told_another_officer_decides_and_may_only_withdraw(client, licensed_case):
+    propose(licensed_case)
+    body = sign_in(client, licensed_case.staff.licensing_manager).get(page_url(licensed_case)).content.decode()
     assert forms_on(body) == ["withdraw"]
     assert "You proposed this change; another officer must decide it." in body
 
 
 @pytest.mark.parametrize("role", ["senior_officer", "assigned_officer"])
-def test_another_officer_is_offered_approve_and_reject(client, licensed, role):
-    propose(licensed)
-    body = sign_in(client, actor_for(licensed, role)).get(page_url(licensed)).content.decode()
+def test_another_officer_is_offered_approve_and_reject(client, licensed_case, role):
+    propose(licensed_case)
+    body = sign_in(client, actor_for(licensed_case, role)).get(page_url(licensed_case)).content.decode()
     assert forms_on(body) == ["approve", "reject"]
     assert "Custody breach." in body
 
@@ -139,77 +134,79 @@ def test_another_officer_is_offered_approve_and_reject(client, licensed, role):
 # What a POST does.
 
 
-def test_a_manager_proposes_and_a_senior_officer_approves_through_the_page(client, licensed):
-    licence = licensed.application.licence
-    sign_in(client, licensed.staff.licensing_manager)
-    response = client.post(propose_url(licensed), {"propose-action": "suspend", "propose-reasons": "Custody breach."})
-    assert response.status_code == 302 and response["Location"] == page_url(licensed)
+def test_a_manager_proposes_and_a_senior_officer_approves_through_the_page(client, licensed_case):
+    licence = licensed_case.application.licence
+    sign_in(client, licensed_case.staff.licensing_manager)
+    response = client.post(
+        propose_url(licensed_case), {"propose-action": "suspend", "propose-reasons": "Custody breach."}
+    )
+    assert response.status_code == 302 and response["Location"] == page_url(licensed_case)
     change = LicenceChange.objects.get()
     assert change.status == C.PROPOSED
 
-    sign_in(client, licensed.staff.senior_officer)
+    sign_in(client, licensed_case.staff.senior_officer)
     response = client.post(decide_url(change, "approve"), {"approve-note": "Agreed."})
     assert response.status_code == 302
     licence.refresh_from_db()
     change.refresh_from_db()
     assert licence.status == L.SUSPENDED and change.status == C.APPROVED
-    body = client.get(page_url(licensed)).content.decode()
+    body = client.get(page_url(licensed_case)).content.decode()
     assert "Licence suspended" in body and "Licence change approved" in body  # the timeline
 
 
-def test_a_variation_is_proposed_with_lines_and_checkboxes(client, licensed):
-    old = licensed.application.licence.conditions.get()
-    sign_in(client, licensed.staff.senior_officer)
+def test_a_variation_is_proposed_with_lines_and_checkboxes(client, licensed_case):
+    old = licensed_case.application.licence.conditions.get()
+    sign_in(client, licensed_case.staff.senior_officer)
     data = {
         "propose-action": "vary_conditions",
         "propose-reasons": "New rules.",
         "propose-impose": "Cold storage 98%.\n\nQuarterly audits.",
         "propose-lift": [old.pk],
     }
-    assert client.post(propose_url(licensed), data).status_code == 302
+    assert client.post(propose_url(licensed_case), data).status_code == 302
     change = LicenceChange.objects.get()
     assert change.impose == ["Cold storage 98%.", "Quarterly audits."] and change.lift == [old.pk]
 
 
-def test_the_proposer_posting_approve_is_refused_with_four_eyes(client, licensed):
-    change = propose(licensed)
-    response = sign_in(client, licensed.staff.licensing_manager).post(decide_url(change, "approve"), {})
+def test_the_proposer_posting_approve_is_refused_with_four_eyes(client, licensed_case):
+    change = propose(licensed_case)
+    response = sign_in(client, licensed_case.staff.licensing_manager).post(decide_url(change, "approve"), {})
     assert response.status_code == 403
     assert "Four eyes" in response.content.decode()
     change.refresh_from_db()
     assert change.status == C.PROPOSED
 
 
-def test_a_refused_proposal_shows_why(client, licensed):
-    sign_in(client, licensed.staff.licensing_manager)
+def test_a_refused_proposal_shows_why(client, licensed_case):
+    sign_in(client, licensed_case.staff.licensing_manager)
     data = {"propose-action": "reinstate", "propose-reasons": "Why not."}
-    response = client.post(propose_url(licensed), data)
+    response = client.post(propose_url(licensed_case), data)
     assert response.status_code == 409
     assert "Cannot reinstate" in response.content.decode()
     assert not LicenceChange.objects.exists()
 
 
 @pytest.mark.parametrize("role", READERS)
-def test_readers_cannot_post(client, licensed, role):
-    sign_in(client, actor_for(licensed, role))
+def test_readers_cannot_post(client, licensed_case, role):
+    sign_in(client, actor_for(licensed_case, role))
     data = {"propose-action": "revoke", "propose-reasons": "Because."}
-    assert client.post(propose_url(licensed), data).status_code == 403
-    change = propose(licensed)
+    assert client.post(propose_url(licensed_case), data).status_code == 403
+    change = propose(licensed_case)
     assert client.post(decide_url(change, "approve"), {}).status_code == 403
     assert client.post(decide_url(change, "reject"), {"reject-note": "No."}).status_code == 403
     change.refresh_from_db()
     assert change.status == C.PROPOSED
 
 
-def test_reject_and_withdraw_through_the_page(client, licensed):
-    change = propose(licensed)
-    sign_in(client, licensed.staff.senior_officer)
+def test_reject_and_withdraw_through_the_page(client, licensed_case):
+    change = propose(licensed_case)
+    sign_in(client, licensed_case.staff.senior_officer)
     assert client.post(decide_url(change, "reject"), {"reject-note": ""}).status_code == 400
     assert client.post(decide_url(change, "reject"), {"reject-note": "No."}).status_code == 302
     change.refresh_from_db()
     assert change.status == C.REJECTED
 
-    second = propose(licensed, who="senior_officer", action="revoke")
+    second = propose(licensed_case, who="senior_officer", action="revoke")
     assert client.post(decide_url(second, "withdraw"), {}).status_code == 302
     second.refresh_from_db()
     assert second.status == C.WITHDRAWN
@@ -259,21 +256,21 @@ def test_the_list_takes_as_many_queries_for_10_licences_as_for_100(client, staff
     assert few == many
 
 
-def test_lifted_conditions_and_past_changes_show_who_and_when(client, licensed):
-    licence = licensed.application.licence
+def test_lifted_conditions_and_past_changes_show_who_and_when(client, licensed_case):
+    licence = licensed_case.application.licence
     old = licence.conditions.get()
     change = licence_change_propose(
         licence=licence,
-        actor=licensed.staff.licensing_manager,
+        actor=licensed_case.staff.licensing_manager,
         action="vary_conditions",
         reasons="New rules.",
         impose=["Cold storage 98%."],
         lift=[old.pk],
     )
-    licence_change_approve(change=change, actor=licensed.staff.senior_officer, note="Agreed.")
-    senior = licensed.staff.senior_officer
+    licence_change_approve(change=change, actor=licensed_case.staff.senior_officer, note="Agreed.")
+    senior = licensed_case.staff.senior_officer
 
-    body = sign_in(client, licensed.staff.auditor).get(page_url(licensed)).content.decode()
+    body = sign_in(client, licensed_case.staff.auditor).get(page_url(licensed_case)).content.decode()
     lifted = body.split("<h3>Lifted</h3>")[1].split("</ul>")[0]
     assert old.text in lifted and f"lifted by {senior.get_full_name() or senior.email}" in lifted
     past = body.split("Past changes")[1]

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import FirmRole, RegulatorRole
-from accounts.mfa import mfa_required, totp_enrol
 from applications import services
 from applications.choices import ApplicationStatus as S
 from applications.models import Firm, LicenceApplication, LicenceType
@@ -28,21 +27,13 @@ from reviews.selectors.queues import (
 )
 from tests.builders import complete_draft
 from tests.factories import FirmFactory, UserFactory, member
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 QUEUE_URL = reverse("reviews:queue")
 ASSIGN_URL = reverse("reviews:assign")
 _references = count(1)
-
-
-def sign_in(client, user):
-    """The one place tests sign in: regulators get the TOTP the workspace requires, then a session."""
-    if mfa_required(user):
-        totp_enrol(user=user, secret=TOTP_SECRET)
-    client.force_login(user)
-    return client
 
 
 def queue_url(queue: Queue) -> str:
