@@ -48,10 +48,13 @@ def test_stored_english_text_converts_back_to_its_code_and_parameters(code):
 def test_the_migration_converts_stored_findings_and_keeps_unknown_text_verbatim(draft_case):
     document = draft_case.application.documents.first()
     document.findings.all().delete()
-    known = DocumentFinding.objects.create(
-        document=document, check_code="size", outcome="fail", message="The file is empty. Upload the complete document."
+    stored = {"size": "The file is empty. Upload the complete document.", "x": "Looks odd."}
+    known, unknown = (
+        DocumentFinding.objects.create(
+            document=document, check_code=check, outcome="fail", code=messages.LEGACY, params={"text": text}
+        )
+        for check, text in stored.items()
     )
-    unknown = DocumentFinding.objects.create(document=document, check_code="x", outcome="warn", message="Looks odd.")
 
     migration.codes_from_text(apps, None)
 
