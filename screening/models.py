@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
@@ -118,12 +119,19 @@ class ScreeningHit(ConcurrentTransitionMixin, models.Model):
 
     def describe(self) -> str:
         """One line an officer can act on, for refusals and lists."""
-        who = "Firm" if self.firm_id else "Person"
-        return (
-            f"{who} {self.screened_name!r} resembles {self.matched_name!r} "
-            f"({self.entry.get_source_display()} {self.entry.source_id}, score {self.score}): "
-            f"{self.get_status_display().lower()}"
+        template = (
+            _("Firm %(screened)s resembles %(matched)s (%(source)s %(source_id)s, score %(score)s): %(status)s")
+            if self.firm_id
+            else _("Person %(screened)s resembles %(matched)s (%(source)s %(source_id)s, score %(score)s): %(status)s")
         )
+        return template % {
+            "screened": repr(self.screened_name),
+            "matched": repr(self.matched_name),
+            "source": self.entry.get_source_display(),
+            "source_id": self.entry.source_id,
+            "score": self.score,
+            "status": self.get_status_display().lower(),
+        }
 
     # Fired only by screening.services.screening_adjudicate. A hit may be adjudicated again (new evidence),
     # so every status is a source; the service refuses once the application is at an end.

@@ -28,7 +28,8 @@ GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettex
 
 
 def _subclasses(cls: type) -> Iterator[type]:
-    for sub in cls.__subclasses__():
+    subclasses: list[type] = cls.__subclasses__()
+    for sub in subclasses:
         yield sub
         yield from _subclasses(sub)
 
@@ -86,8 +87,8 @@ def _problems(path: Path, root: Path = ROOT) -> Iterator[str]:
             if name in GETTEXT and any(isinstance(arg, ast.JoinedStr) for arg in node.args):
                 yield f"{where}:{node.lineno}: an f-string inside {name}(); use named %(placeholders)s"
             for kw in node.keywords:
-                explains = kw.arg in ("explain_refusal", "explain_invalid") and isinstance(kw.value, ast.Lambda)
-                if explains and _untranslated(kw.value.body):  # type: ignore[attr-defined]
+                explain = kw.value if kw.arg in ("explain_refusal", "explain_invalid") else None
+                if isinstance(explain, ast.Lambda) and _untranslated(explain.body):
                     yield f"{where}:{kw.value.lineno}: {kw.arg} words a refusal without gettext"
         if isinstance(node, ast.FunctionDef) and node.name.startswith(("_explain", "explain_")):
             for ret in ast.walk(node):
