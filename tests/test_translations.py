@@ -30,6 +30,7 @@ HTML_TAG = re.compile(r"<[^>]+>")
 @dataclass
 class Entry:
     msgid: str = ""
+    msgctxt: str | None = None
     msgid_plural: str | None = None
     msgstr: dict[int, str] = field(default_factory=dict)
     flags: set[str] = field(default_factory=set)
@@ -75,6 +76,8 @@ def parse_po(path: Path) -> list[Entry]:
             name, index = current
             if name == "msgid":
                 entry.msgid += _unquote(line)
+            elif name == "msgctxt":
+                entry.msgctxt = (entry.msgctxt or "") + _unquote(line)
             elif name == "msgid_plural":
                 entry.msgid_plural += _unquote(line)
             else:
@@ -84,7 +87,7 @@ def parse_po(path: Path) -> list[Entry]:
             finish()
         entry = entry or Entry()
         if keyword == "msgctxt":
-            current = ("msgctxt", 0)
+            entry.msgctxt, current = _unquote(rest), ("msgctxt", 0)
         elif keyword == "msgid":
             entry.msgid, current = _unquote(rest), ("msgid", 0)
         elif keyword == "msgid_plural":
@@ -183,7 +186,9 @@ def test_the_compiled_catalogue_is_up_to_date_with_its_source(locale):
     stale = []
     for entry in messages:
         if entry.msgid_plural is None:
-            found = compiled.gettext(entry.msgid)
+            found = compiled.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt else compiled.gettext(entry.msgid)
+        elif entry.msgctxt:
+            found = compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 2)
         else:
             found = compiled.ngettext(entry.msgid, entry.msgid_plural, 2)
         if found != entry.msgstr[0]:
