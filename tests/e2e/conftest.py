@@ -46,3 +46,10 @@ def _configuration(transactional_db):
     from applications.models import DocumentType, LicenceType, RequiredDocument
 
     install_default_configuration(DocumentType, LicenceType, RequiredDocument)
+
+
+@pytest.fixture(autouse=True)
+def _links_on_the_live_server(live_server, settings):
+    """Links in e-mails are built on SITE_URL, as `make run` sets it to the host and port it serves on;
+    here the server is pytest's live server, on a port chosen at random."""
+    settings.SITE_URL = live_server.url
