@@ -27,6 +27,12 @@ OPEN_STATUSES = (
     ApplicationStatus.PENDING_DECISION,
     ApplicationStatus.APPROVED_IN_PRINCIPLE,
 )
+# Accepted for review and not yet decided: the pledge clock runs (or is paused) in these.
+IN_REVIEW_STATUSES = (
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.INFORMATION_REQUESTED,
+    ApplicationStatus.PENDING_DECISION,
+)
 # A firm may withdraw until the final decision; approval in principle is not yet a licence.
 WITHDRAWABLE_STATUSES = (
     ApplicationStatus.DRAFT,

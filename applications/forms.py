@@ -140,7 +140,7 @@ class LicenceActionForm(WorkflowForm):
         super().__init__(*args, **kwargs)
         lift = self.fields["lift"]
         assert isinstance(lift, forms.ModelMultipleChoiceField)
-        lift.queryset = licence.conditions.filter(lifted_at__isnull=True)
+        lift.queryset = licence.conditions.in_force()
 
 
 class AssignForm(forms.Form):

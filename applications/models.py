@@ -204,6 +204,10 @@ class LicenceApplicationQuerySet(FirmScopedQuerySet["LicenceApplication"]):
         """Open cases: submitted and not yet at an end (choices.OPEN_STATUSES); drafts are the firm's alone."""
         return self.filter(status__in=choices.OPEN_STATUSES)
 
+    def in_review(self) -> "LicenceApplicationQuerySet":
+        """Accepted and not yet decided (choices.IN_REVIEW_STATUSES): the pledge clock's cases."""
+        return self.filter(status__in=choices.IN_REVIEW_STATUSES)
+
     def not_ended(self) -> "LicenceApplicationQuerySet":
         """Drafts and open cases: everything not yet returned, decided or withdrawn."""
         return self.exclude(status__in=choices.TERMINAL_STATUSES)
@@ -489,6 +493,11 @@ class Licence(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def is_live(self) -> bool:
+        """Active or suspended, as LicenceQuerySet.live() selects."""
+        return self.status in choices.LIVE_LICENCE_STATUSES
+
     @fsm_log_by
     @fsm_log_description
     @transition(field=status, source=L.ACTIVE, target=L.SUSPENDED, permission=_permission("licences.suspend"))
@@ -518,6 +527,12 @@ class Licence(ConcurrentTransitionMixin, models.Model):
         self.status_changed_at, self.status_reason = at, description
 
 
+class LicenceConditionQuerySet(models.QuerySet["LicenceCondition"]):
+    def in_force(self) -> "LicenceConditionQuerySet":
+        """Imposed and not lifted."""
+        return self.filter(lifted_at__isnull=True)
+
+
 class LicenceCondition(models.Model):
     """A condition on a licence. Varying conditions lifts old ones and imposes new ones; none is edited."""
 
@@ -530,8 +545,14 @@ class LicenceCondition(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = LicenceConditionQuerySet.as_manager()
+
     class Meta:
         ordering = ["imposed_at", "pk"]
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def in_force(self) -> bool:
+        return self.lifted_at is None

@@ -262,3 +262,88 @@ def test_live_licences_are_active_or_suspended():
     live = set(Licence.objects.live().values_list("status", flat=True))
     assert live == set(choices.LIVE_LICENCE_STATUSES) == {choices.LicenceStatus.ACTIVE, choices.LicenceStatus.SUSPENDED}
     assert list(Licence.objects.active().values_list("status", flat=True)) == [choices.LicenceStatus.ACTIVE]
+
+
+# Each named set of statuses has its queryset method; a hand-written filter on it is what the method replaces.
+VOCABULARY = {
+    "OPEN_STATUSES": "LicenceApplication.objects.open()",
+    "IN_REVIEW_STATUSES": "LicenceApplication.objects.in_review()",
+    "LIVE_LICENCE_STATUSES": "Licence.objects.live() or licence.is_live",
+    "OPEN_REFERRAL_STATUSES": "Referral.objects.open()",
+}
+VOCABULARY_FIELDS = {"lifted_at__isnull": "licence.conditions.in_force()"}
+
+
+def _constant_name(node: ast.expr) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+
+
+def hand_written_vocabulary(path: str, source: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"filter", "exclude"}
+        ):
+            for keyword in node.keywords:
+                if keyword.arg in VOCABULARY_FIELDS:
+                    found.append(f"{path}:{node.lineno}: {keyword.arg}: use {VOCABULARY_FIELDS[keyword.arg]}")
+                elif keyword.arg == "status__in" and _constant_name(keyword.value) in VOCABULARY:
+                    found.append(f"{path}:{node.lineno}: use {VOCABULARY[_constant_name(keyword.value)]}")
+        if isinstance(node, ast.Compare) and any(
+            _constant_name(right) == "LIVE_LICENCE_STATUSES" for right in node.comparators
+        ):
+            found.append(f"{path}:{node.lineno}: use licence.is_live")
+    return found
+
+
+def test_named_status_sets_are_read_through_their_queryset_methods():
+    found = [
+        hit
+        for path in project_sources()
+        if path.name != "models.py"  # where the methods themselves are defined
+        for hit in hand_written_vocabulary(str(path.relative_to(ROOT)), path.read_text())
+    ]
+    assert found == [], "\n".join(found)
+
+
+def test_the_vocabulary_scan_sees_a_hand_written_filter():
+    source = (
+        "cases = LicenceApplication.objects.filter(status__in=choices.OPEN_STATUSES)\n"
+        "kept = licence.conditions.exclude(lifted_at__isnull=True)\n"
+        "live = licence.status not in LIVE_LICENCE_STATUSES\n"
+        "fine = LicenceApplication.objects.filter(status__in=[S.SUBMITTED])\n"
+    )
+    assert [hit.split(": ", 1)[0] for hit in hand_written_vocabulary("x.py", source)] == ["x.py:1", "x.py:2", "x.py:3"]
+
+
+@pytest.mark.django_db
+def test_in_review_is_accepted_and_not_yet_decided():
+    firm = FirmFactory()
+    for number, status in enumerate(choices.ApplicationStatus):
+        _application(firm, status, number)
+    assert set(LicenceApplication.objects.in_review().values_list("status", flat=True)) == {
+        choices.ApplicationStatus.UNDER_REVIEW,
+        choices.ApplicationStatus.INFORMATION_REQUESTED,
+        choices.ApplicationStatus.PENDING_DECISION,
+    }
+
+
+@pytest.mark.django_db
+def test_conditions_in_force_are_those_not_lifted_and_live_agrees_with_is_live():
+    firm = FirmFactory()
+    application = _application(firm, choices.ApplicationStatus.APPROVED, 1)
+    licence = Licence.objects.create(
+        number="L-1",
+        firm=firm,
+        application=application,
+        licence_type=application.licence_type,
+        granted_at=application.created_at,
+    )
+    kept = licence.conditions.create(text="Keep records", imposed_at=application.created_at)
+    lifted = licence.conditions.create(text="Old", imposed_at=application.created_at, lifted_at=application.created_at)
+    assert list(licence.conditions.in_force()) == [kept]
+    assert kept.in_force and not lifted.in_force
+    for status in choices.LicenceStatus:
+        assert Licence(status=status).is_live == (status in choices.LIVE_LICENCE_STATUSES)

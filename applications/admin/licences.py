@@ -59,7 +59,7 @@ class LicenceAdmin(ReadOnlyAdminMixin, WorkflowAdmin):
         return {"licence": obj}
 
     def workflow_context(self, request: HttpRequest, obj: Licence) -> dict[str, Any]:
-        in_force = "; ".join(condition.text for condition in obj.conditions.filter(lifted_at__isnull=True))
+        in_force = "; ".join(condition.text for condition in obj.conditions.in_force())
         pending = licence_change_open(licence=obj)
         page = reverse("reviews:licence", args=[obj.number])
         waiting = (

@@ -176,7 +176,7 @@ def certificate_render(content: CertificateContent) -> bytes:
 
 def certificate_content(*, licence: Licence, verify_url: str, now: datetime | None = None) -> CertificateContent:
     now = timezone.localtime(now or timezone.now())
-    conditions = licence.conditions.filter(lifted_at__isnull=True).order_by("imposed_at", "pk")
+    conditions = licence.conditions.in_force().order_by("imposed_at", "pk")
     return CertificateContent(
         number=licence.number,
         firm_name_en=licence.firm.legal_name_en,

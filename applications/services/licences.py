@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from applications.choices import LIVE_LICENCE_STATUSES
 from applications.models import Licence, LicenceApplication, LicenceCondition
 from applications.services.references import next_reference
 from applications.signals import licence_changed
@@ -93,13 +92,13 @@ def licence_conditions_vary(
         licence = lock(licence)
         if actor is None or not rules.has_perm("licences.vary_conditions", actor, licence):
             raise NotPermitted(_("Only a licensing manager or a senior officer may vary licence conditions."))
-        if licence.status not in LIVE_LICENCE_STATUSES:
+        if not licence.is_live:
             raise InvalidTransition(
                 _("Licence %(number)s is %(status)s; its conditions are final.")
                 % {"number": licence, "status": licence.get_status_display().lower()}
             )
         now = timezone.now()
-        to_lift = list(licence.conditions.select_for_update().filter(pk__in=lift, lifted_at__isnull=True))
+        to_lift = list(licence.conditions.select_for_update().in_force().filter(pk__in=lift))
         unknown = set(lift) - {condition.pk for condition in to_lift}
         if unknown:
             raise ValidationFailed(

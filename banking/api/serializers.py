@@ -202,7 +202,7 @@ class LicenceEventSerializer(serializers.Serializer):
         return str(self.context["change"])
 
     def get_conditions(self, licence: Licence) -> list[str]:
-        return list(licence.conditions.filter(lifted_at__isnull=True).values_list("text", flat=True))
+        return list(licence.conditions.in_force().values_list("text", flat=True))
 
     def get_url(self, licence: Licence) -> str:
         return licence_url(licence)

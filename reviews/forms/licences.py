@@ -56,7 +56,7 @@ class LicenceChangeProposeForm(forms.Form):
         action.widget.choices = list(offered)
         lift = self.fields["lift"]
         assert isinstance(lift, forms.ModelMultipleChoiceField)
-        lift.queryset = licence.conditions.filter(lifted_at__isnull=True)
+        lift.queryset = licence.conditions.in_force()
 
 
 class LicenceChangeApproveForm(forms.Form):

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import RegulatorRole
 from accounts.models import User
+from applications.choices import OPEN_STATUSES, DecisionOutcome, LicenceStatus
 from applications.choices import ApplicationStatus as S
-from applications.choices import DecisionOutcome, LicenceStatus
 from applications.models import Firm, LicenceApplication
 from banking.choices import ReferralStatus
 from banking.models import Referral
@@ -35,9 +35,6 @@ from screening.models import ScreeningHit
 
 Cell = int | float | str | None
 
-# Cases the regulator is working on: the pledge clock runs (or is paused) and an officer holds them.
-IN_REVIEW_STATUSES = (S.UNDER_REVIEW, S.INFORMATION_REQUESTED, S.PENDING_DECISION)
-WORKLOAD_STATUSES = (S.SUBMITTED, *IN_REVIEW_STATUSES, S.APPROVED_IN_PRINCIPLE)
 DECIDING_OUTCOMES = tuple(DecisionOutcome.values)  # a "send back" is not a decision on the application
 MONTHS_SHOWN = 12
 AGEING_BANDS = 5
@@ -123,7 +120,7 @@ def _ageing_bands(pledge_days: int) -> list[tuple[int, int | None]]:
 def _application_ageing(now: datetime) -> Figure:
     pledge_days = settings.LICENSING_PLEDGE_DAYS
     cases = (
-        LicenceApplication.objects.filter(status__in=IN_REVIEW_STATUSES, accepted_at__isnull=False)
+        LicenceApplication.objects.in_review().filter(accepted_at__isnull=False)
         .only("pk", "status", "accepted_at", "decided_at")
         .prefetch_related("information_requests")
     )
@@ -215,14 +212,14 @@ def _officer_workload(now: datetime) -> Figure:
         ).values_list("pk", "first_name", "last_name", "email")
     }
     counted = (
-        LicenceApplication.objects.filter(status__in=WORKLOAD_STATUSES, assigned_officer__isnull=False)
+        LicenceApplication.objects.open().filter(assigned_officer__isnull=False)
         .values_list(
             "assigned_officer", "assigned_officer__first_name", "assigned_officer__last_name", "assigned_officer__email"
         )
-        .annotate(**{status: Count("pk", filter=Q(status=status)) for status in WORKLOAD_STATUSES}, total=Count("pk"))
+        .annotate(**{status: Count("pk", filter=Q(status=status)) for status in OPEN_STATUSES}, total=Count("pk"))
         .order_by()
     )
-    per_officer: dict[int, list[int]] = {pk: [0] * (len(WORKLOAD_STATUSES) + 1) for pk in officers}
+    per_officer: dict[int, list[int]] = {pk: [0] * (len(OPEN_STATUSES) + 1) for pk in officers}
     for pk, first, last, email, *numbers in counted:
         # Someone who lost the case officer role may still hold cases: they are shown too.
         officers.setdefault(pk, _officer_name(first, last, email))
@@ -233,7 +230,7 @@ def _officer_workload(now: datetime) -> Figure:
         slug="workload",
         title=_("Officer workload"),
         description=_("Open cases assigned to each case officer, most loaded first."),
-        headers=(_("Officer"), *(str(S(status).label) for status in WORKLOAD_STATUSES), _("Total")),
+        headers=(_("Officer"), *(str(S(status).label) for status in OPEN_STATUSES), _("Total")),
         rows=rows,
         bars=tuple(Bar(officers[pk], per_officer[pk][-1]) for pk in ordered),
         note=_("Unassigned cases are not in this figure; they wait in the unassigned queue."),

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import RegulatorRole
 from accounts.models import User
 from accounts.selectors import active_case_officers
-from applications.choices import OPEN_STATUSES
+from applications.choices import IN_REVIEW_STATUSES, OPEN_STATUSES
 from applications.choices import ApplicationStatus as S
 from applications.models import LicenceApplication, LicenceType
 from reviews.models import InformationRequest, Recommendation
@@ -52,8 +52,6 @@ class Queue(TextChoices):
     OVERDUE = "overdue", _("Overdue")
 
 
-# The pledge clock runs (or is paused) in these; it starts at acceptance and stops at a decision.
-ON_CLOCK_STATUSES = (S.UNDER_REVIEW, S.INFORMATION_REQUESTED, S.PENDING_DECISION)
 UNASSIGNED_STATUSES = (S.SUBMITTED, S.UNDER_REVIEW)
 
 # Age is counted in whole days since the firm submitted; each bucket is (from, to) inclusive.
@@ -142,7 +140,7 @@ def _queue_filter(queue: Queue, *, user: User) -> Q:
         return Q(~Exists(recommended), status=S.PENDING_DECISION)
     if queue == Queue.WAITING_ON_FIRM:
         return Q(status=S.INFORMATION_REQUESTED)
-    return Q(status__in=ON_CLOCK_STATUSES, clock_elapsed__gte=_overdue_threshold())
+    return Q(status__in=IN_REVIEW_STATUSES, clock_elapsed__gte=_overdue_threshold())
 
 
 @dataclass(frozen=True)

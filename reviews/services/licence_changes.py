@@ -19,7 +19,6 @@ from django.utils.translation import pgettext
 from accounts.models import User
 from accounts.signed_in import AnyUser, is_signed_in
 from applications import services as licence_services
-from applications.choices import LIVE_LICENCE_STATUSES
 from applications.models import Licence
 from audit import actions
 from audit.services import audit_record
@@ -35,7 +34,7 @@ def licence_change_possible(*, licence: Licence, action: str) -> bool:
     """Whether `action` can follow from the licence's state now (the model's transitions say, for the three
     that are transitions; conditions may be varied while the licence is active or suspended)."""
     if action == A.VARY_CONDITIONS:
-        return licence.status in LIVE_LICENCE_STATUSES
+        return licence.is_live
     meta = getattr(licence, action)._django_fsm
     return bool(meta.has_transition(licence.status))
 
@@ -101,7 +100,7 @@ def licence_change_propose(
                 _("Cannot %(verb)s licence %(number)s: it is %(status)s.")
                 % {"verb": verb, "number": licence, "status": licence.get_status_display().lower()}
             )
-        in_force = set(licence.conditions.filter(pk__in=lift_ids, lifted_at__isnull=True).values_list("pk", flat=True))
+        in_force = set(licence.conditions.in_force().filter(pk__in=lift_ids).values_list("pk", flat=True))
         unknown = [str(pk) for pk in lift_ids if pk not in in_force]
         if unknown:
             raise ValidationFailed(_("These conditions are not in force on this licence"), details=unknown)
