@@ -60,7 +60,7 @@ test-services: install browser
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy accounts applications reviews banking audit vasp_licensing screening notifications portal
+	$(PY) -m mypy accounts applications reviews banking audit vasp_licensing screening notifications portal tests
 	$(PY) manage.py makemigrations --check --dry-run
 
 ## Django's deployment checklist against the production settings (dummy secrets, real shape).

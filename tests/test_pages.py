@@ -1,6 +1,7 @@
 """vasp_licensing.pages: how a refusal becomes a page (the API's twin is problems.py)."""
 
 from html import unescape
+from typing import Any
 
 import pytest
 from django import forms
@@ -25,7 +26,7 @@ def _request(path: str = "/portal/", *, htmx: bool = False, boosted: bool = Fals
         headers["HX-Request"] = "true"
     if boosted:
         headers["HX-Boosted"] = "true"
-    request = RequestFactory().post(path, headers=headers)
+    request: Any = RequestFactory().post(path, headers=headers)  # with django-htmx's attribute
     request.htmx = HtmxDetails(request)
     request.user = AnonymousUser()
     return request

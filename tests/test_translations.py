@@ -72,14 +72,14 @@ def parse_po(path: Path) -> list[Entry]:
             continue
         keyword, _, rest = line.partition(" ")
         if line.startswith('"'):
-            assert current is not None, f"{path}: a continuation line outside an entry: {raw}"
+            assert current is not None and entry is not None, f"{path}: a continuation line outside an entry: {raw}"
             name, index = current
             if name == "msgid":
                 entry.msgid += _unquote(line)
             elif name == "msgctxt":
                 entry.msgctxt = (entry.msgctxt or "") + _unquote(line)
             elif name == "msgid_plural":
-                entry.msgid_plural += _unquote(line)
+                entry.msgid_plural = (entry.msgid_plural or "") + _unquote(line)
             else:
                 entry.msgstr[index] += _unquote(line)
             continue

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.db.models import Model
 from django_fsm import FSMField
 
 from applications import choices
@@ -42,7 +43,7 @@ EXEMPT_RECEIVERS = {
 EXEMPT_CREATION = ("applications/demo/",)
 
 
-def workflow_models() -> list[type]:
+def workflow_models() -> list[type[Model]]:
     return [
         model
         for model in apps.get_models()
@@ -108,7 +109,7 @@ def direct_status_writes(source: str, path: str, *, fields: set[str], models: se
                     and element.attr in fields
                     and not _exempt(path, _receiver(element.value))
                 ):
-                    found.append((node.lineno, ast.unparse(element)))
+                    found.append((element.lineno, ast.unparse(element)))
         if isinstance(node, ast.Call) and _writes(node, fields=fields, models=models, creating=not creating_allowed):
             found.append((node.lineno, ast.unparse(node)))
     return [f"{path}:{line}: {code}" for line, code in sorted(found)]

@@ -136,7 +136,9 @@ def test_accepting_an_invitation_as_firm_admin_leads_to_totp_setup(
     admin = member(firm, FirmRole.FIRM_ADMIN)
     with django_capture_on_commit_callbacks(execute=True):
         services.invitation_create(firm=firm, email="new.admin@example.test", role=FirmRole.FIRM_ADMIN, actor=admin)
-    token = re.search(r"/portal/invitations/([^/\s]+)/", mailoutbox[0].body).group(1)
+    link = re.search(r"/portal/invitations/([^/\s]+)/", mailoutbox[0].body)
+    assert link, mailoutbox[0].body
+    token = link.group(1)
     newcomer = UserFactory(email="new.admin@example.test")
     email_verify(user=newcomer)
     client.force_login(newcomer)

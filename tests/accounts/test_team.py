@@ -113,6 +113,7 @@ def test_firm_admin_invites_a_colleague_and_the_token_is_only_in_the_email(
     assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert not FirmInvitation.objects.filter(token_hash=token).exists()
     [event] = audited("firm.invite")
+    assert event.after is not None
     assert (event.actor, event.object_id, event.after["email"]) == (admin, str(invitation.pk), invitation.email)
     page = client.get(team_url(firm)).content.decode()
     assert "Invitation sent to new.colleague@example.test." in page
@@ -341,6 +342,7 @@ def test_invited_user_accepts_and_joins_with_the_role(
     invitation = FirmInvitation.objects.get()
     assert (invitation.accepted_by, invitation.accepted_at is not None) == (newcomer, True)
     [event] = audited("firm.invitation_accept")
+    assert event.after is not None
     assert (event.actor, event.payload["role"], event.after["membership"]) == (newcomer, "preparer", membership.pk)
     assert client.get(team_url(firm)).status_code == 200
 

@@ -6,7 +6,7 @@ import zipfile
 import zlib
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -97,7 +97,7 @@ def zip_bytes(*, zeros: int = 0, files: dict[str, bytes] | None = None) -> bytes
     return out.getvalue()
 
 
-def real_file(tmp_path: Path, name: str, content: bytes) -> BinaryIO:
+def real_file(tmp_path: Path, name: str, content: bytes) -> IO[bytes]:
     path = tmp_path / name
     path.write_bytes(content)
     return path.open("rb")
@@ -111,7 +111,7 @@ class EicarScanner:
     def __init__(self) -> None:
         self.bytes_read = 0
 
-    def scan(self, stream: BinaryIO) -> ScanResult:
+    def scan(self, stream: IO[bytes]) -> ScanResult:
         data = stream.read()
         self.bytes_read += len(data)
         if EICAR in data:

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
+from applications.checks.messages import LEGACY
 from applications.models import Document, DocumentFinding, DocumentType, Person
 from audit.models import AuditEvent
 from tests.builders import MINIMAL_PDF, pdf_upload
@@ -180,7 +181,12 @@ def test_the_page_polls_beside_the_polite_live_region_never_inside_it(
 def test_internal_findings_are_never_shown_to_the_firm(client, draft_case):
     document = current_plan(draft_case)
     DocumentFinding.objects.create(
-        document=document, check_code="internal_only", outcome="warn", message="Also filed by Other Ltd", internal=True
+        document=document,
+        check_code="internal_only",
+        outcome="warn",
+        code=LEGACY,
+        params={"text": "Also filed by Other Ltd"},
+        internal=True,
     )
     sign_in(client, draft_case.preparer)
 
@@ -305,7 +311,7 @@ def test_another_firms_user_gets_404_by_reference_or_document_id(client, draft_c
 @pytest.mark.parametrize("whose", ["another firms", "none"])
 def test_a_poll_for_a_document_the_user_cannot_see_stops_polling_and_reveals_nothing(client, draft_case, whose):
     sign_in(client, draft_case.other_firm_admin)
-    pk = current_plan(draft_case).pk if whose == "another firms" else Document.objects.order_by("pk").last().pk + 1
+    pk = current_plan(draft_case).pk if whose == "another firms" else Document.objects.latest("pk").pk + 1
 
     response = client.get(reverse("portal:document_checks", args=[pk]), **HTMX)
 

@@ -66,6 +66,7 @@ def test_a_member_adds_a_person_with_roles_and_percentages_which_is_audited(clie
     }
     event = AuditEvent.objects.get(action="person.create", object_id=str(person.pk))
     assert event.actor == preparer
+    assert event.after is not None
     assert event.after["roles"]["substantial_shareholder"] == "25.50"
     page = client.get(reverse("portal:people", args=[firm.pk])).content.decode()
     assert "Wong Siu Ming" in page and "25.50 %" in page
@@ -155,6 +156,7 @@ def test_editing_a_person_replaces_their_roles_and_their_own_share_is_not_counte
         "beneficial_owner": Decimal("95.00"),
     }
     event = AuditEvent.objects.get(action="person.update", object_id=str(person.pk))
+    assert event.before is not None and event.after is not None
     assert event.before["roles"] == {"beneficial_owner": "90.00"}
     assert event.after["roles"] == {"beneficial_owner": "95.00", "responsible_officer": None}
 
@@ -170,9 +172,9 @@ def test_a_person_without_documents_is_removed_after_confirmation(client, firm, 
     assert response.status_code == 302
     assert not Person.objects.filter(pk=person.pk).exists()
     assert not PersonRole.objects.filter(person_id=person.pk).exists()
-    assert AuditEvent.objects.get(action="person.remove", object_id=str(person.pk)).before["roles"] == {
-        "director": None
-    }
+    removal = AuditEvent.objects.get(action="person.remove", object_id=str(person.pk))
+    assert removal.before is not None
+    assert removal.before["roles"] == {"director": None}
 
 
 def test_a_person_with_documents_filed_cannot_be_removed_and_the_page_says_why(client, draft_case):

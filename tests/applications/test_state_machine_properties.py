@@ -1,6 +1,7 @@
 """Random transitions by random actors never break the invariants of the application state machine."""
 
 import contextlib
+from dataclasses import dataclass, field
 
 import pytest
 from django_fsm_log.models import StateLog
@@ -22,7 +23,20 @@ from vasp_licensing.errors import DomainError
 
 TRANSITION_ACTIONS = {action for *_rest, action in TABLE.values()}
 EXITS = {"withdraw", "return"}  # left to the random rule, so the guided one goes deep
-RUNS = {"examples": 0, "steps": 0, "changes": 0, "refusals": 0, "states": set()}
+
+
+@dataclass
+class Runs:
+    """What the state machine did, over all examples: printed, and checked to be more than nothing."""
+
+    examples: int = 0
+    steps: int = 0
+    changes: int = 0
+    refusals: int = 0
+    states: set[str] = field(default_factory=set)
+
+
+RUNS = Runs()
 
 
 class ApplicationLifecycle(RuleBasedStateMachine):
@@ -32,22 +46,22 @@ class ApplicationLifecycle(RuleBasedStateMachine):
         self.app = self.case.application
         self.changes = 0
         self.terminal: str | None = None
-        RUNS["examples"] += 1
+        RUNS.examples += 1
 
     def _fire(self, name: str, role: str) -> None:
-        RUNS["steps"] += 1
+        RUNS.steps += 1
         before = self.app.status
         try:
             TABLE[name][3](self.app, actor_for(self.case, role))
         except DomainError:
-            RUNS["refusals"] += 1
+            RUNS.refusals += 1
             self.app.refresh_from_db()
             assert self.app.status == before, "a refused transition changed the state"
             return
         self.app.refresh_from_db()
         self.changes += 1
-        RUNS["changes"] += 1
-        RUNS["states"].add(self.app.status)
+        RUNS.changes += 1
+        RUNS.states.add(self.app.status)
         if self.app.status in TERMINAL_STATUSES:
             self.terminal = self.app.status
 
@@ -125,7 +139,7 @@ def test_random_transitions_by_random_actors_keep_the_invariants():
         ),
     )
     print(
-        f"\nstate machine: {RUNS['examples']} examples, {RUNS['steps']} transition attempts, "
-        f"{RUNS['changes']} changes, {RUNS['refusals']} refusals, states reached: {sorted(RUNS['states'])}"
+        f"\nstate machine: {RUNS.examples} examples, {RUNS.steps} transition attempts, "
+        f"{RUNS.changes} changes, {RUNS.refusals} refusals, states reached: {sorted(RUNS.states)}"
     )
-    assert RUNS["changes"] > 0 and RUNS["refusals"] > 0
+    assert RUNS.changes > 0 and RUNS.refusals > 0

@@ -7,6 +7,8 @@ One case per state is built through the services once per test process (module f
 triple runs in a savepoint inside that and rolls back, after checking it starts from what was built.
 """
 
+from collections.abc import Iterator
+
 import pytest
 from django.test import override_settings
 from django_fsm_log.models import StateLog
@@ -32,7 +34,7 @@ def test_the_table_covers_every_state_transition_and_role():
 
 
 @pytest.fixture(scope="module")
-def cases(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, BuiltCase]:
+def cases(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, BuiltCase]]:
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), rows_for_the_module(django_db_blocker):
         staff = Regulators.create()
         yield built({state: advance(complete_draft(staff), state) for state in S.values})

@@ -16,7 +16,7 @@ from vasp_licensing.wsgi import application
 
 # 60 per operation under CI's hypothesis profile, 20 under dev's (tests/conftest.py);
 # SCHEMATHESIS_EXAMPLES=1000 for a deeper search before a release.
-EXAMPLES_PER_OPERATION = int(os.environ.get("SCHEMATHESIS_EXAMPLES", min(60, settings.default.max_examples)))
+EXAMPLES_PER_OPERATION = int(os.environ.get("SCHEMATHESIS_EXAMPLES", min(60, settings().max_examples)))
 
 
 # Loaded once at collection from the real WSGI application, as a bank's client generator would load it.

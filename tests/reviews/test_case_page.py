@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from applications.checks.messages import LEGACY
 from applications.choices import ApplicationStatus as S
 from applications.models import Document, DocumentFinding, DocumentType, Person
 from applications.selectors import application_transitions_open
@@ -125,7 +126,7 @@ def test_the_page_shows_overview_people_documents_checklist_requests_notes_and_t
 
 def test_the_officer_sees_and_can_download_the_documents_the_firm_attached_to_an_answer(client, case_in):
     case = case_in(S.INFORMATION_REQUESTED)
-    item = InformationRequestItem.objects.filter(request__application=case.application).first()
+    item = InformationRequestItem.objects.filter(request__application=case.application)[:1].get()
     document_type = DocumentType.objects.get(code="insurance")
     document = information_item_upload_document(
         item=item,
@@ -160,18 +161,19 @@ def test_the_timeline_holds_every_event_of_the_case_and_of_its_documents_request
 
 def test_document_findings_are_all_shown_internal_ones_marked(client, case_in):
     case = case_in(S.SUBMITTED)
-    document = Document.objects.filter(application=case.application).first()
+    document = Document.objects.filter(application=case.application)[:1].get()
     DocumentFinding.objects.create(
         document=document,
         check_code="seen_elsewhere",
         outcome="warn",
-        message="Same file as another firm's.",
+        code=LEGACY,
+        params={"text": "Same file as another firm's."},
         internal=True,
     )
     page = text_of(sign_in(client, case.staff.assigned_officer).get(case_url(case)))
 
     assert "Same file as another firm's. (internal: not shown to the firm)" in page
-    assert document.findings.exclude(internal=True).first().message in page
+    assert document.findings.exclude(internal=True)[:1].get().message in page
 
 
 def test_screening_hits_are_shown_with_the_person_and_the_assigned_officer_may_adjudicate(client, case_in):
@@ -269,7 +271,7 @@ def download_url(document: Document) -> str:
 
 def test_a_regulator_downloads_a_document_as_an_attachment_and_it_is_logged(client, case_in):
     case = case_in(S.SUBMITTED)
-    document = Document.objects.filter(application=case.application).first()
+    document = Document.objects.filter(application=case.application)[:1].get()
     user = case.staff.auditor
     response = sign_in(client, user).get(download_url(document))
 
@@ -297,7 +299,7 @@ def test_the_case_page_links_every_document_to_its_download(client, case_in):
 
 def test_a_member_of_the_firm_may_download_its_own_document(client, case_in):
     case = case_in(S.SUBMITTED)
-    document = Document.objects.filter(application=case.application).first()
+    document = Document.objects.filter(application=case.application)[:1].get()
     response = sign_in(client, case.preparer).get(download_url(document))
 
     assert response.status_code == 200
@@ -306,7 +308,7 @@ def test_a_member_of_the_firm_may_download_its_own_document(client, case_in):
 
 def test_another_firms_user_is_refused_the_download_and_nothing_is_logged(client, case_in):
     case = case_in(S.SUBMITTED)
-    document = Document.objects.filter(application=case.application).first()
+    document = Document.objects.filter(application=case.application)[:1].get()
     response = sign_in(client, case.other_firm_admin).get(download_url(document))
 
     assert response.status_code == 403
@@ -315,7 +317,7 @@ def test_another_firms_user_is_refused_the_download_and_nothing_is_logged(client
 
 def test_anonymous_visitors_cannot_download(client, case_in):
     case = case_in(S.SUBMITTED)
-    response = client.get(download_url(Document.objects.filter(application=case.application).first()))
+    response = client.get(download_url(Document.objects.filter(application=case.application)[:1].get()))
 
     assert response.status_code == 302
     assert not AuditEvent.objects.filter(action="document.download").exists()
@@ -327,7 +329,7 @@ def test_anonymous_visitors_cannot_download(client, case_in):
 def _grow(case: Case, times: int) -> None:
     """More of everything the page lists: audit events, notes, documents with findings, checklist items."""
     staff, app = case.staff, case.application
-    template = Document.objects.filter(application=app).first()
+    template = Document.objects.filter(application=app)[:1].get()
     for number in range(times):
         note_add(application=app, actor=staff.senior_officer, text=f"Note {number}")
         document = Document.objects.create(
@@ -339,8 +341,12 @@ def _grow(case: Case, times: int) -> None:
             sha256=template.sha256,
             check_status="passed",
         )
-        DocumentFinding.objects.create(document=document, check_code="type", outcome="pass", message="A PDF.")
-        DocumentFinding.objects.create(document=document, check_code="size", outcome="pass", message="Small.")
+        DocumentFinding.objects.create(
+            document=document, check_code="type", outcome="pass", code=LEGACY, params={"text": "A PDF."}
+        )
+        DocumentFinding.objects.create(
+            document=document, check_code="size", outcome="pass", code=LEGACY, params={"text": "Small."}
+        )
     for area in ("custody", "aml_cft", "cybersecurity")[: min(times, 3)]:
         checklist_item_record(application=app, actor=staff.assigned_officer, area=area, outcome="satisfactory")
 

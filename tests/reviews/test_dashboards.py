@@ -416,7 +416,7 @@ def test_a_bar_chart_escapes_its_labels_and_parses_as_xml():
         empty_text="none",
     )
     svg = ET.fromstring(str(markup))
-    assert svg.find(f"{SVG}title").text == 'Load <of> officers & "friends"'
+    assert svg.findtext(f"{SVG}title") == 'Load <of> officers & "friends"'
     texts = ["".join(text.itertext()) for text in svg.iter(f"{SVG}text")]
     assert "<script>alert(1)</script>" in texts
     assert "1 (past the pledge)" in texts
@@ -428,8 +428,8 @@ def test_a_long_label_is_shortened_in_the_chart_but_kept_whole_in_its_tooltip():
     svg = ET.fromstring(
         str(charts.bar_chart(chart_id="c", title="t", description="d", bars=[charts.Bar(label, 1)], empty_text="-"))
     )
-    assert svg.find(f"{SVG}g/{SVG}title").text == f"{label}: 1"
-    shown = next(svg.iter(f"{SVG}text")).text
+    assert svg.findtext(f"{SVG}g/{SVG}title") == f"{label}: 1"
+    shown = next(svg.iter(f"{SVG}text")).text or ""
     assert shown.endswith("…")
     assert len(shown) == charts.LABEL_MAX_CHARS
 

@@ -69,6 +69,7 @@ def test_the_pledge_clock_pauses_while_waiting_on_the_firm(case_in):
         services.application_respond(application=case.application, actor=case.preparer)
 
     clock = pledge_clock(application=case.refresh(), now=start + timedelta(days=40))
+    assert clock is not None
     assert (clock.days_elapsed, clock.days_paused, clock.days_left) == (25, 15, 80)
     assert clock.pledge_date == timezone.localdate(start) + timedelta(days=105 + 15)
 

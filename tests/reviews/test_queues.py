@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 from itertools import count
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -40,7 +41,7 @@ def queue_url(queue: Queue) -> str:
     return reverse("reviews:queue_named", args=[queue.value])
 
 
-def bulk_cases(number: int, *, status: str, firm: Firm | None = None, licence_type_code: str = "vatp", **fields):
+def bulk_cases(number: int, *, status: str, firm: Firm | None = None, licence_type_code: str = "vatp", **fields: Any):
     """Cases inserted in one statement, without the services: only for reading them back in queues."""
     firm = firm or FirmFactory()
     licence_type = LicenceType.objects.get(code=licence_type_code)
@@ -225,7 +226,9 @@ def test_a_case_is_overdue_only_after_the_pledge_days_less_the_time_waiting_on_t
 def test_the_days_on_the_clock_agree_with_the_pledge_clock(client, staff, board):
     response = sign_in(client, staff.auditor).get(queue_url(Queue.OVERDUE))
     (row,) = response.context["rows"]
-    assert row.clock_days == pledge_clock(application=board["overdue"]).days_elapsed
+    clock = pledge_clock(application=board["overdue"])
+    assert clock is not None
+    assert row.clock_days == clock.days_elapsed
     assert "Overdue (pledge 105 days)" in response.content.decode()
 
 
@@ -241,7 +244,7 @@ def test_the_queue_filters_by_licence_type(client, staff):
 
 
 def _another_licence_type() -> LicenceType:
-    return LicenceType.objects.exclude(code="vatp").order_by("pk").first()
+    return LicenceType.objects.exclude(code="vatp").order_by("pk")[:1].get()
 
 
 def test_the_queue_filters_by_state(client, staff):
@@ -255,7 +258,7 @@ def test_the_queue_filters_by_state(client, staff):
 
 def test_the_queue_filters_by_officer_and_by_nobody(client, staff):
     now = timezone.now()
-    old = {"accepted_at": now - timedelta(days=300)}
+    old: dict[str, Any] = {"accepted_at": now - timedelta(days=300)}
     (theirs,) = bulk_cases(1, status=S.UNDER_REVIEW, assigned_officer=staff.other_case_officer, **old)
     (others,) = bulk_cases(1, status=S.UNDER_REVIEW, assigned_officer=staff.assigned_officer, **old)
     (nobodys,) = bulk_cases(1, status=S.UNDER_REVIEW, **old)
@@ -369,7 +372,7 @@ def test_a_licensing_manager_reassigns_a_case(client, staff, case_in):
         ASSIGN_URL, {"applications": [case.application.pk], "officer": staff.other_case_officer.pk}
     )
     assert case.refresh().assigned_officer == staff.other_case_officer
-    event = AuditEvent.objects.filter(action="application.assign", object_id=str(case.application.pk)).last()
+    event = AuditEvent.objects.filter(action="application.assign", object_id=str(case.application.pk)).latest("pk")
     assert event.before == {"assigned_officer": staff.assigned_officer.pk}
     assert event.after == {"assigned_officer": staff.other_case_officer.pk}
 
@@ -390,7 +393,7 @@ def test_a_bulk_assignment_to_the_suggestion_balances_open_cases(client, staff):
     sign_in(client, staff.licensing_manager).post(
         ASSIGN_URL, {"applications": [case.pk for case in cases], "officer": "suggested"}
     )
-    loads = {officer.pk: officer.open_cases for officer in officer_workloads()}
+    loads = {officer.pk: officer.open_cases for officer in officer_workloads()}  # type: ignore[attr-defined]
     assert loads == {staff.assigned_officer.pk: 3, staff.other_case_officer.pk: 3}
     assert AuditEvent.objects.filter(action="application.assign").count() == 4
 
