@@ -42,12 +42,13 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
-	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py seed_demo
+	SERVED_AT=http://$(HOST):$(PORT) $(PY) manage.py seed_demo
 
 ## Run the system on the embedded defaults (SQLite, local files, tasks in-process, demo data).
-## Links written for banks and e-mails (SITE_URL) name the server's own host and port unless SITE_URL is set.
+## Links written for banks and e-mails name the server's own host and port (SERVED_AT) unless SITE_URL is set,
+## in the environment or in an opted-in .env.
 run: seed
-	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
+	SERVED_AT=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite on the embedded defaults.
 test: install browser

@@ -3,7 +3,11 @@ SITE_URL, whichever host or port the request came in on; and a bank sees one fir
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -147,3 +151,39 @@ def test_allauth_emails_link_to_the_site_url_not_the_requests_host(client, setti
     assert [link for link in links_in(unknown.body) if "/accounts/signup/" in link]
     assert all(link.startswith(f"{SITE}/") for message in mailoutbox for link in links_in(message.body))
     assert all("elsewhere.test" not in message.body for message in mailoutbox)
+
+
+def _site_url_read_by_settings(tmp_path: Path, dot_env: str | None = None, **environment: str) -> str:
+    """SITE_URL as a freshly started process reads it (settings are read once, at start)."""
+    env = {key: value for key, value in os.environ.items() if key not in {"SITE_URL", "SERVED_AT"}}
+    env.update(environment, DJANGO_SETTINGS_MODULE="vasp_licensing.settings.local")
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    if dot_env is not None:
+        # The same precedence as the opt-in .env: environ.Env.read_env(..., overwrite=False).
+        (tmp_path / ".env").write_text(dot_env)
+        code = f"import environ; environ.Env.read_env({str(tmp_path / '.env')!r}, overwrite=False); " + code
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=Path(__file__).parents[1]
+    )
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("environment", "dot_env", "expected"),
+    [
+        ({"SERVED_AT": "http://127.0.0.1:8101"}, None, "http://127.0.0.1:8101"),  # make run PORT=8101
+        ({"SERVED_AT": "http://127.0.0.1:8101", "SITE_URL": "https://a.example"}, None, "https://a.example"),
+        ({"SERVED_AT": "http://127.0.0.1:8101"}, "SITE_URL=https://b.example\n", "https://b.example"),
+        (
+            {"SERVED_AT": "http://127.0.0.1:8101", "SITE_URL": "https://a.example"},
+            "SITE_URL=https://b.example\n",
+            "https://a.example",
+        ),
+        ({}, None, "http://127.0.0.1:8000"),
+    ],
+)
+@pytest.mark.django_db(databases=[])
+def test_site_url_comes_from_the_environment_then_dot_env_then_the_served_address(
+    tmp_path, environment, dot_env, expected
+):
+    assert _site_url_read_by_settings(tmp_path, dot_env, **environment) == expected

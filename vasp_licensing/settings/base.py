@@ -239,7 +239,8 @@ SCREENING_THRESHOLD = env.int("SCREENING_THRESHOLD", default=85)
 PLEDGE_WARNING_DAYS = env.int("PLEDGE_WARNING_DAYS", default=14)
 # Firms are reminded of the annual fee this many days before their licence's anniversary.
 LICENCE_ANNIVERSARY_NOTICE_DAYS = env.int("LICENCE_ANNIVERSARY_NOTICE_DAYS", default=30)
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# SITE_URL, from the environment or an opted-in .env, wins; else the address `make run` serves on (SERVED_AT).
+SITE_URL = env("SITE_URL", default=env("SERVED_AT", default="http://127.0.0.1:8000"))
 # Printed on licence certificates as the issuing authority.
 REGULATOR_NAME = env("REGULATOR_NAME", default="Securities and Futures Commission (demo)")
 
