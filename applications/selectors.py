@@ -261,9 +261,7 @@ def applications_for_firm(*, firm_id: int) -> QuerySet[LicenceApplication]:
 
 def conditions_in_force(lookup: str = "conditions") -> Prefetch:
     """Prefetch a licence's conditions not lifted, as `conditions_in_force`; lookup reaches the licence's."""
-    return Prefetch(
-        lookup, queryset=LicenceCondition.objects.in_force(), to_attr="conditions_in_force"
-    )
+    return Prefetch(lookup, queryset=LicenceCondition.objects.in_force(), to_attr="conditions_in_force")
 
 
 def licences_with_conditions() -> QuerySet[Licence]:

@@ -120,7 +120,8 @@ def _ageing_bands(pledge_days: int) -> list[tuple[int, int | None]]:
 def _application_ageing(now: datetime) -> Figure:
     pledge_days = settings.LICENSING_PLEDGE_DAYS
     cases = (
-        LicenceApplication.objects.in_review().filter(accepted_at__isnull=False)
+        LicenceApplication.objects.in_review()
+        .filter(accepted_at__isnull=False)
         .only("pk", "status", "accepted_at", "decided_at")
         .prefetch_related("information_requests")
     )
@@ -212,7 +213,8 @@ def _officer_workload(now: datetime) -> Figure:
         ).values_list("pk", "first_name", "last_name", "email")
     }
     counted = (
-        LicenceApplication.objects.open().filter(assigned_officer__isnull=False)
+        LicenceApplication.objects.open()
+        .filter(assigned_officer__isnull=False)
         .values_list(
             "assigned_officer", "assigned_officer__first_name", "assigned_officer__last_name", "assigned_officer__email"
         )
