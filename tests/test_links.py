@@ -155,7 +155,11 @@ def test_allauth_emails_link_to_the_site_url_not_the_requests_host(client, setti
 
 def _site_url_read_by_settings(tmp_path: Path, dot_env: str | None = None, **environment: str) -> str:
     """SITE_URL as a freshly started process reads it (settings are read once, at start)."""
-    env = {key: value for key, value in os.environ.items() if key not in {"SITE_URL", "SERVED_AT"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SITE_URL", "SERVED_AT", "DJANGO_READ_DOT_ENV_FILE"}
+    }
     env.update(environment, DJANGO_SETTINGS_MODULE="vasp_licensing.settings.local")
     code = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
     if dot_env is not None:
